@@ -1,0 +1,82 @@
+package io.otprune.cli;
+
+import io.otprune.util.Versions;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code otprune} command line. Exit codes: 0 ok, 2 usage error, 1 failure with one clear line on stderr
+ * (the stack trace only with {@code --verbose}).
+ */
+@Command(name = "otprune", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "Optimal-transport pruning workbench: train, prune, evaluate and inspect small vision models.",
+        subcommands = {TrainCommand.class, EvalCommand.class, InspectCommand.class, DataCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code (tests call this instead of main). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            boolean verbose = parseResult.hasMatchedOption("--verbose")
+                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
+            if (ex instanceof UsageException) {
+                commandLine.getErr().println("otprune: " + ex.getMessage());
+                return 2;
+            }
+            commandLine.getErr().println("otprune: error: " + oneLine(ex));
+            if (verbose) {
+                ex.printStackTrace(commandLine.getErr());
+            }
+            return 1;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("otprune: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help' for usage.");
+            return 2;
+        });
+        return cl.execute(args);
+    }
+
+    static String oneLine(Throwable ex) {
+        String msg = ex.getMessage();
+        if (msg == null || msg.isBlank()) {
+            msg = ex.getClass().getSimpleName();
+        }
+        return msg.replace('\n', ' ');
+    }
+
+    /** Prints project, DJL, PyTorch and Java versions (loads the engine). */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Map<String, String> v = Versions.all();
+            return new String[] {
+                "otprune " + v.get("project"),
+                "DJL " + v.get("djl") + ", PyTorch " + v.get("pytorch"),
+                "Java " + v.get("java"),
+                "device: " + io.otprune.train.Devices.describe()
+            };
+        }
+    }
+
+    /** Options every command takes. */
+    static final class CommonOptions {
+        @Option(names = "--verbose", description = "Print stack traces of errors.")
+        boolean verbose;
+    }
+}

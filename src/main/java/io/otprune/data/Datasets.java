@@ -1,0 +1,177 @@
+package io.otprune.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * The data sets the CLI and the GUI accept, by id: {@code fashion-mnist} (full, from the Debian package),
+ * {@code fashion-mnist-small} and {@code mnist-small} (embedded in the application), or a path to a folder of IDX
+ * files.
+ */
+public final class Datasets {
+    public static final String FASHION = "fashion-mnist";
+    public static final String FASHION_SMALL = "fashion-mnist-small";
+    public static final String MNIST_SMALL = "mnist-small";
+
+    /** Where Debian's {@code dataset-fashion-mnist} package installs the IDX files. */
+    public static final Path FASHION_SYSTEM_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+
+    public static final List<String> FASHION_CLASSES = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    public static final List<String> DIGIT_CLASSES =
+            IntStream.range(0, 10).mapToObj(Integer::toString).toList();
+
+    /** Classpath folder of the embedded subsets (copied from assets/datasets by the build). */
+    static final String EMBEDDED_ROOT = "/datasets/";
+
+    private Datasets() {}
+
+    /** What the GUI offers: id, a description, and whether it can be loaded on this machine. */
+    public record Choice(String id, String description, boolean available, String hint) {}
+
+    public static List<Choice> choices() {
+        boolean full = hasIdxFolder(fashionDir());
+        return List.of(
+                new Choice(FASHION_SMALL, "Fashion-MNIST subset, 10k train / 2k test (embedded)", true, ""),
+                new Choice(MNIST_SMALL, "MNIST digits, 8k train / 2k test (embedded)", true, ""),
+                new Choice(FASHION, "Fashion-MNIST, 60k train / 10k test", full,
+                        full ? "" : "install it: sudo apt-get install dataset-fashion-mnist"));
+    }
+
+    /** Folder of the full Fashion-MNIST: $OTPRUNE_FASHION_MNIST if set, else the Debian package's folder. */
+    public static Path fashionDir() {
+        String env = System.getenv("OTPRUNE_FASHION_MNIST");
+        return env != null && !env.isBlank() ? Path.of(env) : FASHION_SYSTEM_DIR;
+    }
+
+    /**
+     * Loads a data set by id or folder path.
+     *
+     * @throws DatasetException with a message that says what is missing and how to get it
+     */
+    public static Dataset load(String idOrPath) throws DatasetException {
+        try {
+            switch (idOrPath) {
+                case FASHION: {
+                    Path dir = fashionDir();
+                    if (!hasIdxFolder(dir)) {
+                        throw new DatasetException("the full Fashion-MNIST is not installed (looked in " + dir
+                                + "); install it with 'sudo apt-get install dataset-fashion-mnist', point "
+                                + "OTPRUNE_FASHION_MNIST at a folder of its IDX files, or use '" + FASHION_SMALL
+                                + "' (embedded)");
+                    }
+                    return fromFolder(FASHION, "Fashion-MNIST (" + dir + ")", dir, FASHION_CLASSES);
+                }
+                case FASHION_SMALL:
+                    return embedded(FASHION_SMALL, "Fashion-MNIST subset (embedded)", FASHION_CLASSES);
+                case MNIST_SMALL:
+                    return embedded(MNIST_SMALL, "MNIST digits (embedded)", DIGIT_CLASSES);
+                default: {
+                    Path dir = Path.of(idOrPath);
+                    if (!Files.isDirectory(dir)) {
+                        throw new DatasetException("unknown data set '" + idOrPath + "': use " + FASHION + ", "
+                                + FASHION_SMALL + ", " + MNIST_SMALL + " or a folder of IDX files");
+                    }
+                    if (!hasIdxFolder(dir)) {
+                        throw new DatasetException(dir + " has no IDX files: expected train-images-idx3-ubyte, "
+                                + "train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (.gz allowed)");
+                    }
+                    return fromFolder(dir.toString(), "IDX folder " + dir, dir, null);
+                }
+            }
+        } catch (IdxFormatException e) {
+            throw new DatasetException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new DatasetException("cannot read data set '" + idOrPath + "': " + e.getMessage(), e);
+        }
+    }
+
+    static boolean hasIdxFolder(Path dir) {
+        return Files.isDirectory(dir)
+                && find(dir, "train-images-idx3-ubyte") != null && find(dir, "train-labels-idx1-ubyte") != null
+                && find(dir, "t10k-images-idx3-ubyte") != null && find(dir, "t10k-labels-idx1-ubyte") != null;
+    }
+
+    private static Path find(Path dir, String base) {
+        for (String name : new String[] {base + ".gz", base, base.replace("-idx", ".idx")}) {
+            Path p = dir.resolve(name);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static Dataset fromFolder(String id, String description, Path dir, List<String> classes)
+            throws IdxFormatException, IOException, DatasetException {
+        ImageSet train = images(find(dir, "train-images-idx3-ubyte"), find(dir, "train-labels-idx1-ubyte"));
+        ImageSet test = images(find(dir, "t10k-images-idx3-ubyte"), find(dir, "t10k-labels-idx1-ubyte"));
+        return finish(id, description, train, test, classes);
+    }
+
+    private static Dataset embedded(String id, String description, List<String> classes)
+            throws IdxFormatException, IOException, DatasetException {
+        ImageSet train = images(resource(id, "train-images-idx3-ubyte.gz"), resource(id, "train-labels-idx1-ubyte.gz"));
+        ImageSet test = images(resource(id, "t10k-images-idx3-ubyte.gz"), resource(id, "t10k-labels-idx1-ubyte.gz"));
+        return finish(id, description, train, test, classes);
+    }
+
+    private static IdxFile resource(String id, String file) throws IOException, DatasetException, IdxFormatException {
+        String name = EMBEDDED_ROOT + id + "/" + file;
+        try (InputStream in = Datasets.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new DatasetException("embedded data set file " + name + " is missing from the application "
+                        + "(rebuild with 'mvn package', or regenerate with 'otprune data regenerate')");
+            }
+            return IdxFile.decode("embedded " + name, in.readAllBytes());
+        }
+    }
+
+    private static ImageSet images(Path imagesFile, Path labelsFile) throws IdxFormatException, IOException {
+        return images(IdxFile.read(imagesFile), IdxFile.read(labelsFile), imagesFile.toString(), labelsFile.toString());
+    }
+
+    private static ImageSet images(IdxFile im, IdxFile lb) throws IdxFormatException {
+        return images(im, lb, "images", "labels");
+    }
+
+    private static ImageSet images(IdxFile im, IdxFile lb, String imagesFile, String labelsFile)
+            throws IdxFormatException {
+        int[] d = im.dims();
+        if (d.length != 3) {
+            throw new IdxFormatException(imagesFile, "expected 3 dimensions (count, rows, cols), found " + d.length);
+        }
+        if (lb.dims().length != 1) {
+            throw new IdxFormatException(labelsFile, "expected 1 dimension (count), found " + lb.dims().length);
+        }
+        if (lb.count() != im.count()) {
+            throw new IdxFormatException(labelsFile, lb.count() + " labels for " + im.count() + " images in "
+                    + imagesFile);
+        }
+        return new ImageSet(im.data(), lb.data(), d[0], d[1], d[2]);
+    }
+
+    private static Dataset finish(String id, String description, ImageSet train, ImageSet test, List<String> classes)
+            throws DatasetException {
+        int maxLabel = 0;
+        for (ImageSet s : new ImageSet[] {train, test}) {
+            for (byte b : s.labels()) {
+                maxLabel = Math.max(maxLabel, b & 0xff);
+            }
+        }
+        if (train.height() != test.height() || train.width() != test.width()) {
+            throw new DatasetException(id + ": training images are " + train.height() + "x" + train.width()
+                    + " but test images are " + test.height() + "x" + test.width());
+        }
+        if (classes == null) {
+            classes = IntStream.rangeClosed(0, maxLabel).mapToObj(Integer::toString).toList();
+        } else if (maxLabel >= classes.size()) {
+            throw new DatasetException(id + ": label " + maxLabel + " out of range for " + classes.size() + " classes");
+        }
+        return new Dataset(id, description, train, test, classes);
+    }
+}

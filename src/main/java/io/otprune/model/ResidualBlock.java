@@ -1,0 +1,63 @@
+package io.otprune.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * The basic residual block of ResNet-20: relu(bn(conv3x3(relu(bn(conv3x3(x))))) + shortcut(x)), the shortcut
+ * being the identity or, when the width or resolution changes, a 1x1 strided conv with BN (a projection).
+ */
+public final class ResidualBlock extends AbstractBlock {
+    private static final byte VERSION = 1;
+
+    private final String name;
+    private final ConvUnit conv1;
+    private final ConvUnit conv2;
+    private final ConvUnit shortcut;
+
+    public ResidualBlock(String name, int in, int inner, int out, int stride) {
+        super(VERSION);
+        this.name = name;
+        conv1 = addChildBlock("conv1", new ConvUnit(name + ".conv1", in, inner, 3, stride, 1, true, true));
+        conv2 = addChildBlock("conv2", new ConvUnit(name + ".conv2", inner, out, 3, 1, 1, true, false));
+        shortcut = stride != 1 || in != out
+                ? addChildBlock("shortcut", new ConvUnit(name + ".shortcut", in, out, 1, stride, 0, true, false))
+                : null;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray y = conv2.forward(ps, conv1.forward(ps, inputs, training), training).singletonOrThrow();
+        NDArray s = shortcut == null ? x : shortcut.forward(ps, inputs, training).singletonOrThrow();
+        return new NDList(Activation.relu(y.add(s)));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return conv2.getOutputShapes(conv1.getOutputShapes(inputShapes));
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        conv1.initialize(manager, dataType, inputShapes);
+        conv2.initialize(manager, dataType, conv1.getOutputShapes(inputShapes));
+        if (shortcut != null) {
+            shortcut.initialize(manager, dataType, inputShapes);
+        }
+    }
+
+    public String name() { return name; }
+    public ConvUnit conv1() { return conv1; }
+    public ConvUnit conv2() { return conv2; }
+
+    /** The projection shortcut, or null for an identity shortcut. */
+    public ConvUnit shortcut() { return shortcut; }
+}

@@ -1,0 +1,102 @@
+package io.otprune.run;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.otprune.data.Dataset;
+import io.otprune.data.DatasetException;
+import io.otprune.data.Datasets;
+import io.otprune.data.Normalization;
+import io.otprune.model.ArchSpec;
+import io.otprune.model.Architectures;
+import io.otprune.model.ModelFormatException;
+import io.otprune.model.ModelInfo;
+import io.otprune.model.ModelStore;
+import io.otprune.model.Network;
+import io.otprune.train.DivergenceException;
+import io.otprune.train.Devices;
+import io.otprune.train.RunCancelledException;
+import io.otprune.train.RunControl;
+import io.otprune.train.RunEvent;
+import io.otprune.train.TrainConfig;
+import io.otprune.train.TrainingLoop;
+import io.otprune.util.Versions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/** Trains a zoo architecture (or continues a saved model) and writes the run folder; used by CLI and GUI alike. */
+public final class TrainRun {
+    private TrainRun() {}
+
+    /** summary.json of a training run. */
+    public record Summary(String model, String data, int epochs, double trainLoss, double trainAccuracy,
+            double testLoss, double testAccuracy, int testSamples, long params, long flops, double seconds,
+            double samplesPerSecond, String device, String modelDir) {}
+
+    public static Summary execute(TrainRunConfig cfg, Path out, boolean force, Path exportModel,
+            Consumer<RunEvent> listener, RunControl control)
+            throws IOException, DatasetException, ModelFormatException, RunCancelledException, DivergenceException {
+        Dataset data = Datasets.load(cfg.data());
+        Device device = Devices.resolve(cfg.device());
+        if (exportModel != null && Files.exists(exportModel) && !io.otprune.util.Files2.isAbsentOrEmptyDir(exportModel)) {
+            throw new IOException(exportModel + " exists and is not empty (models are never overwritten in place)");
+        }
+        try (RunDirectory dir = RunDirectory.create(out, force);
+                NDManager manager = NDManager.newBaseManager(device)) {
+            dir.writeRunJson(cfg, Versions.all());
+            Consumer<RunEvent> events = e -> {
+                dir.append(e);
+                listener.accept(e);
+            };
+            Engine.getInstance().setRandomSeed((int) cfg.seed());
+            Network net;
+            Normalization norm;
+            String denseFrom = null;
+            Path modelPath = Path.of(cfg.model());
+            if (Files.isDirectory(modelPath)) {
+                ModelStore.Loaded loaded = ModelStore.load(modelPath, manager);
+                net = loaded.network();
+                norm = loaded.info().normalization();
+                denseFrom = modelPath.toString();
+            } else {
+                ArchSpec spec = Architectures.defaultSpec(cfg.model(), 1, data.train().height(), data.train().width(),
+                        data.numClasses());
+                net = Architectures.build(spec);
+                net.initialize(manager);
+                norm = Normalization.of(data.train());
+            }
+            events.accept(new RunEvent.Phase("train", String.format("%s on %s, %d epochs, %s, %,d params",
+                    net.spec().id(), data.id(), cfg.epochs(), device, net.paramCount())));
+            TrainConfig tc = new TrainConfig(cfg.optimizer(), cfg.learningRate(), cfg.momentum(), cfg.weightDecay(),
+                    cfg.epochs(), cfg.batchSize(), cfg.seed(), 20);
+            TrainingLoop.Result r;
+            try {
+                r = new TrainingLoop(net, manager, data.train(), data.test(), norm, tc, events, control, "train").run();
+            } catch (DivergenceException e) {
+                events.accept(new RunEvent.Failed(e.getMessage()));
+                throw e;
+            }
+            double testAcc = r.test() == null ? Double.NaN : r.test().accuracy();
+            ModelInfo info = new ModelInfo(ModelInfo.FORMAT, net.spec(), data.classNames(), data.id(), norm,
+                    testAcc, data.test().count(), testAcc, net.paramCount(), net.macs(), 0.0, cfg.command(),
+                    cfg.seed(), null, null, Versions.all(), Instant.now().toString());
+            ModelStore.save(dir.modelDir(), net, info, false);
+            if (exportModel != null) {
+                ModelStore.save(exportModel, net, info, false);
+            }
+            Summary s = new Summary(net.spec().id(), data.id(), r.epochs(), r.trainLoss(), r.trainAccuracy(),
+                    r.test() == null ? Double.NaN : r.test().loss(), testAcc, data.test().count(),
+                    net.paramCount(), net.macs(), r.seconds(), r.samplesPerSecond(), device.toString(),
+                    dir.modelDir().toString());
+            dir.writeSummary(s);
+            events.accept(new RunEvent.Phase("done", String.format("test accuracy %.2f%%", 100 * testAcc)));
+            if (denseFrom != null) {
+                events.accept(new RunEvent.Message("info", "continued from " + denseFrom));
+            }
+            return s;
+        }
+    }
+}

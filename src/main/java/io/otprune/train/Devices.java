@@ -1,0 +1,36 @@
+package io.otprune.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+/** Resolves the device names the CLI and GUI accept: {@code auto}, {@code cpu}, {@code gpu}. */
+public final class Devices {
+    private Devices() {}
+
+    public static int gpuCount() {
+        return Engine.getInstance().getGpuCount();
+    }
+
+    /** A short description of what DJL found, for the GUI and --version. */
+    public static String describe() {
+        int n = gpuCount();
+        return n > 0 ? n + " GPU(s) via PyTorch " + Engine.getInstance().getVersion() : "CPU only (no GPU found)";
+    }
+
+    public static Device resolve(String name) {
+        switch (name == null ? "auto" : name.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto":
+                return gpuCount() > 0 ? Device.gpu() : Device.cpu();
+            case "cpu":
+                return Device.cpu();
+            case "gpu":
+                if (gpuCount() == 0) {
+                    throw new IllegalArgumentException("no GPU found: the PyTorch engine runs on CPU natives; to use a "
+                            + "GPU point PYTORCH_LIBRARY_PATH at a CUDA build of libtorch 2.7.1 (see README)");
+                }
+                return Device.gpu();
+            default:
+                throw new IllegalArgumentException("unknown device '" + name + "': use auto, cpu or gpu");
+        }
+    }
+}

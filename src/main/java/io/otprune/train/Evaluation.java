@@ -1,0 +1,36 @@
+package io.otprune.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import io.otprune.data.Batches;
+import io.otprune.data.ImageSet;
+import io.otprune.data.Normalization;
+import io.otprune.model.Network;
+
+/** Loss and accuracy of a network on a data split (inference mode: BN uses its running statistics). */
+public record Evaluation(double loss, double accuracy, int samples) {
+
+    public static final int BATCH = 500;
+
+    /**
+     * Evaluates in batches, each in a child manager of {@code manager} that is closed right after, so nothing is
+     * left behind.
+     */
+    public static Evaluation of(Network net, NDManager manager, ImageSet set, Normalization norm) {
+        Batches batches = new Batches(set, norm, BATCH);
+        int[] order = batches.order(0, 0, false);
+        ParameterStore ps = new ParameterStore(manager, false);
+        double lossSum = 0;
+        long correct = 0;
+        for (int b = 0; b < batches.count(); b++) {
+            try (NDManager step = manager.newSubManager()) {
+                Batches.Batch batch = batches.batch(step, order, b);
+                NDArray logits = net.forward(ps, batch.images(), false);
+                lossSum += Losses.crossEntropy(logits, batch.labels()).getFloat() * batch.size();
+                correct += Losses.correct(logits, batch.labels());
+            }
+        }
+        return new Evaluation(lossSum / set.count(), (double) correct / set.count(), set.count());
+    }
+}

@@ -1,0 +1,175 @@
+package io.otprune.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.otprune.data.Batches;
+import io.otprune.data.ImageSet;
+import io.otprune.data.Normalization;
+import io.otprune.model.Network;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The one training loop of the project, driven the same way by the CLI and the GUI. It must run entirely on one
+ * thread (DJL allows one gradient collector per process and grad mode is per thread: PITFALLS 4).
+ *
+ * <p>Every step runs in a child manager that is closed at the end of the step, so the loop allocates nothing that
+ * outlives a step besides the optimizer state (PITFALLS 2). Phases of a pruning run plug in through
+ * {@link StepHook}.
+ */
+public final class TrainingLoop {
+
+    /** Extension points for pruning: masks before the forward pass, score updates after the backward pass. */
+    public interface StepHook {
+        /** Before the forward pass of a step, with the step's manager (soft masks are built here). */
+        default void beforeForward(NDManager step, int globalStep) {}
+
+        /** After backward and the weight update of a step (scores, dual variables and temperature move here). */
+        default void afterUpdate(NDManager step, int globalStep) {}
+
+        /** After each epoch's evaluation. */
+        default void afterEpoch(int epoch) {}
+    }
+
+    /** What a finished loop reports. */
+    public record Result(int epochs, double trainLoss, double trainAccuracy, Evaluation test, double seconds,
+            double samplesPerSecond) {}
+
+    private final Network net;
+    private final NDManager manager;
+    private final ImageSet train;
+    private final ImageSet test;
+    private final Normalization norm;
+    private final TrainConfig config;
+    private final Consumer<RunEvent> events;
+    private final RunControl control;
+    private final String phase;
+    private StepHook hook = new StepHook() {};
+
+    /**
+     * @param manager the manager holding the network's parameters (on the run's device)
+     * @param test    the split evaluated after every epoch (null: no evaluation)
+     * @param phase   name reported in events (train, prune, finetune)
+     */
+    public TrainingLoop(Network net, NDManager manager, ImageSet train, ImageSet test, Normalization norm,
+            TrainConfig config, Consumer<RunEvent> events, RunControl control, String phase) {
+        this.net = net;
+        this.manager = manager;
+        this.train = train;
+        this.test = test;
+        this.norm = norm;
+        this.config = config;
+        this.events = events;
+        this.control = control;
+        this.phase = phase;
+    }
+
+    public TrainingLoop withHook(StepHook hook) {
+        this.hook = hook;
+        return this;
+    }
+
+    /** Builds the optimizer of a config for a given number of total steps (cosine decay to zero). */
+    public static Optimizer optimizer(TrainConfig c, int totalSteps) {
+        Tracker lr = Tracker.cosine().setBaseValue((float) c.learningRate()).optFinalValue(0f)
+                .setMaxUpdates(Math.max(1, totalSteps)).build();
+        if (c.optimizer().equals("adam")) {
+            return Optimizer.adam().optLearningRateTracker(lr).optWeightDecays((float) c.weightDecay()).build();
+        }
+        return Optimizer.sgd().setLearningRateTracker(lr).optMomentum((float) c.momentum())
+                .optWeightDecays((float) c.weightDecay()).build();
+    }
+
+    public Result run() throws RunCancelledException, DivergenceException {
+        Batches batches = new Batches(train, norm, config.batchSize());
+        int perEpoch = batches.count();
+        int total = perEpoch * config.epochs();
+        Optimizer optimizer = optimizer(config, total);
+        Tracker lrTracker = Tracker.cosine().setBaseValue((float) config.learningRate()).optFinalValue(0f)
+                .setMaxUpdates(Math.max(1, total)).build();
+        List<Parameter> params = net.trainableParameters();
+        for (Parameter p : params) {
+            p.getArray().setRequiresGradient(true);
+        }
+        ParameterStore ps = new ParameterStore(manager, false);
+        long runStart = System.nanoTime();
+        int globalStep = 0;
+        double lastLoss = Double.NaN, lastAcc = Double.NaN;
+        Evaluation lastTest = null;
+        long samplesSeen = 0;
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            long epochStart = System.nanoTime();
+            int[] order = batches.order(config.seed(), epoch, true);
+            double epochLoss = 0;
+            long epochCorrect = 0;
+            double windowLoss = 0;
+            long windowCorrect = 0, windowSamples = 0;
+            long windowStart = System.nanoTime();
+            for (int b = 0; b < perEpoch; b++) {
+                control.checkpoint();
+                float loss;
+                long correct;
+                int n;
+                try (NDManager step = manager.newSubManager()) {
+                    Batches.Batch batch = batches.batch(step, order, b);
+                    n = batch.size();
+                    hook.beforeForward(step, globalStep);
+                    try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+                        NDArray logits = net.forward(ps, batch.images(), true);
+                        NDArray lossArr = Losses.crossEntropy(logits, batch.labels());
+                        gc.backward(lossArr);
+                        loss = lossArr.getFloat();
+                        correct = Losses.correct(logits, batch.labels());
+                    }
+                    if (!Float.isFinite(loss)) {
+                        throw new DivergenceException(String.format(
+                                "loss became %s at epoch %d, step %d (learning rate %.3g): the run diverged; "
+                                        + "lower the learning rate", loss, epoch, b + 1,
+                                lrTracker.getNewValue(globalStep)));
+                    }
+                    for (Parameter p : params) {
+                        NDArray w = p.getArray();
+                        NDArray g = w.getGradient();
+                        g.attach(step); // the gradient handle would otherwise live as long as the model
+                        optimizer.update(p.getId(), w, g);
+                    }
+                    hook.afterUpdate(step, globalStep);
+                }
+                globalStep++;
+                samplesSeen += n;
+                epochLoss += (double) loss * n;
+                epochCorrect += correct;
+                windowLoss += (double) loss * n;
+                windowCorrect += correct;
+                windowSamples += n;
+                if (globalStep % config.stepEventInterval() == 0 || b == perEpoch - 1) {
+                    double secs = (System.nanoTime() - windowStart) / 1e9;
+                    events.accept(new RunEvent.Step(phase, epoch, b + 1, globalStep, total,
+                            windowLoss / windowSamples, (double) windowCorrect / windowSamples,
+                            lrTracker.getNewValue(globalStep), windowSamples / Math.max(secs, 1e-9)));
+                    windowLoss = 0;
+                    windowCorrect = 0;
+                    windowSamples = 0;
+                    windowStart = System.nanoTime();
+                }
+            }
+            double trainSecs = (System.nanoTime() - epochStart) / 1e9;
+            lastLoss = epochLoss / train.count();
+            lastAcc = (double) epochCorrect / train.count();
+            control.checkpoint();
+            lastTest = test == null ? null : Evaluation.of(net, manager, test, norm);
+            events.accept(new RunEvent.Epoch(phase, epoch, config.epochs(), lastLoss, lastAcc,
+                    lastTest == null ? Double.NaN : lastTest.loss(),
+                    lastTest == null ? Double.NaN : lastTest.accuracy(),
+                    (System.nanoTime() - epochStart) / 1e9, train.count() / trainSecs));
+            hook.afterEpoch(epoch);
+        }
+        double secs = (System.nanoTime() - runStart) / 1e9;
+        return new Result(config.epochs(), lastLoss, lastAcc, lastTest, secs, samplesSeen / Math.max(secs, 1e-9));
+    }
+}
