@@ -8,9 +8,10 @@ final class Progress {
 
     static void print(RunEvent e) {
         if (e instanceof RunEvent.Epoch ep) {
-            System.out.printf("[%s] epoch %d/%d  train loss %.4f acc %.2f%%  test loss %.4f acc %.2f%%  %.1f s  %.0f samples/s%n",
-                    ep.phase(), ep.epoch(), ep.epochs(), ep.trainLoss(), 100 * ep.trainAccuracy(), ep.testLoss(),
-                    100 * ep.testAccuracy(), ep.seconds(), ep.samplesPerSecond());
+            System.out.printf("[%s] epoch %d/%d  train loss %.4f acc %.2f%%  test loss %.4f acc %.2f%%  %.1f s  "
+                    + "%.0f samples/s  RSS %.0f MiB%n", ep.phase(), ep.epoch(), ep.epochs(), ep.trainLoss(),
+                    100 * ep.trainAccuracy(), ep.testLoss(), 100 * ep.testAccuracy(), ep.seconds(),
+                    ep.samplesPerSecond(), ep.rssMiB());
         } else if (e instanceof RunEvent.Phase p) {
             System.out.println("[" + p.phase() + "] " + p.detail());
         } else if (e instanceof RunEvent.Message m) {

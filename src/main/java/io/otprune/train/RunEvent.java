@@ -13,9 +13,9 @@ public sealed interface RunEvent {
         @Override public String type() { return "step"; }
     }
 
-    /** End of an epoch: training means over the epoch and the test-set evaluation. */
+    /** End of an epoch: training means over the epoch, the test-set evaluation, and the process's resident memory. */
     record Epoch(String phase, int epoch, int epochs, double trainLoss, double trainAccuracy, double testLoss,
-            double testAccuracy, double seconds, double samplesPerSecond) implements RunEvent {
+            double testAccuracy, double seconds, double samplesPerSecond, double rssMiB) implements RunEvent {
         @Override public String type() { return "epoch"; }
     }
 

@@ -11,6 +11,7 @@ import io.otprune.data.Batches;
 import io.otprune.data.ImageSet;
 import io.otprune.data.Normalization;
 import io.otprune.model.Network;
+import io.otprune.util.ProcessMemory;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -166,7 +167,7 @@ public final class TrainingLoop {
             events.accept(new RunEvent.Epoch(phase, epoch, config.epochs(), lastLoss, lastAcc,
                     lastTest == null ? Double.NaN : lastTest.loss(),
                     lastTest == null ? Double.NaN : lastTest.accuracy(),
-                    (System.nanoTime() - epochStart) / 1e9, train.count() / trainSecs));
+                    (System.nanoTime() - epochStart) / 1e9, train.count() / trainSecs, ProcessMemory.rssMiB()));
             hook.afterEpoch(epoch);
         }
         double secs = (System.nanoTime() - runStart) / 1e9;

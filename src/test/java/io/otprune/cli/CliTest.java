@@ -1,0 +1,101 @@
+package io.otprune.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {}
+
+    static synchronized Result run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.execute(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void versionNamesTheStack() {
+        Result r = run("--version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("otprune").contains("DJL 0.35.1").contains("PyTorch 2.7.1").contains("Java 17");
+    }
+
+    @Test
+    void usageErrorsExitWithTwoAndOneLine() {
+        Result r = run("train", "--model", "lenet5", "--epochs", "abc", "--out", tmp.resolve("x").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--epochs");
+        Result unknown = run("train", "--model", "alexnet", "--out", tmp.resolve("y").toString());
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err().strip().lines()).hasSize(1);
+        assertThat(unknown.err()).contains("unknown model 'alexnet'").doesNotContain("Exception");
+        Result data = run("train", "--model", "lenet5", "--data", "nope", "--out", tmp.resolve("z").toString());
+        assertThat(data.code()).isEqualTo(2);
+        assertThat(data.err()).contains("unknown data set 'nope'");
+    }
+
+    @Test
+    void trainEvalInspectRoundTrip() throws Exception {
+        Path out = tmp.resolve("run");
+        Path export = tmp.resolve("exported");
+        Result r = run("train", "--model", "mlp-300-100", "--data", "mnist-small", "--epochs", "1", "--out",
+                out.toString(), "--export-model", export.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("epoch 1/1").contains("test accuracy");
+        for (String f : List.of("run.json", "metrics.jsonl", "summary.json", "model/model.json", "model/model.params")) {
+            assertThat(out.resolve(f)).exists();
+        }
+        assertThat(export.resolve("model.json")).exists();
+        JsonObject summary = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
+        double acc = summary.get("testAccuracy").getAsDouble();
+        assertThat(acc).isGreaterThan(0.7);
+        List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertThat(lines).anyMatch(l -> l.contains("\"type\":\"epoch\""));
+        JsonObject modelJson = JsonParser.parseString(Files.readString(out.resolve("model/model.json"))).getAsJsonObject();
+        assertThat(modelJson.get("trainingCommand").getAsString()).startsWith("otprune train --model mlp-300-100");
+        assertThat(modelJson.get("params").getAsLong()).isEqualTo(266_610);
+
+        Result ev = run("eval", "--model", out.resolve("model").toString());
+        assertThat(ev.code()).as(ev.err()).isZero();
+        assertThat(ev.out()).contains(String.format("accuracy %.2f%%", 100 * acc)).contains("difference +0.00 points");
+
+        Result in = run("inspect", out.resolve("model").toString());
+        assertThat(in.code()).isZero();
+        assertThat(in.out()).contains("fc1").contains("266,610 parameters");
+
+        // the run folder is not overwritten without --force
+        Result again = run("train", "--model", "mlp-300-100", "--data", "mnist-small", "--epochs", "1", "--out",
+                out.toString());
+        assertThat(again.code()).isEqualTo(2);
+        assertThat(again.err()).contains("exists and is not empty");
+    }
+
+    @Test
+    void corruptModelFailsWithOneLine() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("bad"));
+        Files.writeString(dir.resolve("model.json"), "{\"format\": 1}");
+        Result r = run("eval", "--model", dir.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("model.json").contains("no architecture").doesNotContain("\tat ");
+    }
+}
