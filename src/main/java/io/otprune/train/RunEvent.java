@@ -24,6 +24,32 @@ public sealed interface RunEvent {
         @Override public String type() { return "phase"; }
     }
 
+    /**
+     * Pruning progress (soft masks): temperature, sharpness, the kept share of the budget under the soft masks,
+     * the transport thresholds τ (one per problem) and each unit set's kept fraction, soft (mean mask) and hard
+     * (share of units with mask > 0.5).
+     */
+    record Prune(String phase, int step, int totalSteps, double epsilon, double sharpness, double targetSharpness,
+            double softKept, double targetKept, java.util.List<Double> tau, java.util.List<String> sets,
+            java.util.List<Double> setKeptSoft, java.util.List<Double> setKeptHard) implements RunEvent {
+        @Override public String type() { return "prune"; }
+    }
+
+    /**
+     * Histogram of one unit set's importance scores: {@code counts} per bin over [lo, hi], {@code kept} the units
+     * of each bin whose mask is above 0.5, and the threshold τ of the set's problem.
+     */
+    record Histogram(int step, String set, double lo, double hi, int[] counts, int[] kept, double tau,
+            double epsilon) implements RunEvent {
+        @Override public String type() { return "histogram"; }
+    }
+
+    /** The soft masks became hard: accuracy just before and just after, and the budget achieved. */
+    record Hardened(double accuracyBefore, double accuracyAfter, double gap, double sharpness,
+            double achievedSparsity, double targetSparsity) implements RunEvent {
+        @Override public String type() { return "hardened"; }
+    }
+
     /** A human-readable message (warnings, where files went). */
     record Message(String level, String text) implements RunEvent {
         @Override public String type() { return "message"; }

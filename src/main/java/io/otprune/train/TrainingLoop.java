@@ -33,8 +33,21 @@ public final class TrainingLoop {
         /** After backward and the weight update of a step (scores, dual variables and temperature move here). */
         default void afterUpdate(NDManager step, int globalStep) {}
 
+        /** Before the end-of-epoch evaluation, with the manager it runs in (eval-time masks are built here). */
+        default void beforeEvaluation(NDManager evaluation) {}
+
         /** After each epoch's evaluation. */
         default void afterEpoch(int epoch) {}
+
+        /** Runs {@code first}, then {@code second}, at every point. */
+        static StepHook both(StepHook first, StepHook second) {
+            return new StepHook() {
+                @Override public void beforeForward(NDManager s, int g) { first.beforeForward(s, g); second.beforeForward(s, g); }
+                @Override public void afterUpdate(NDManager s, int g) { first.afterUpdate(s, g); second.afterUpdate(s, g); }
+                @Override public void beforeEvaluation(NDManager e) { first.beforeEvaluation(e); second.beforeEvaluation(e); }
+                @Override public void afterEpoch(int e) { first.afterEpoch(e); second.afterEpoch(e); }
+            };
+        }
     }
 
     /** What a finished loop reports. */
@@ -86,6 +99,14 @@ public final class TrainingLoop {
                 .optWeightDecays((float) c.weightDecay()).build();
     }
 
+    /** Evaluates with the hook's eval-time masks, in a manager closed right after. */
+    public static Evaluation evaluate(Network net, NDManager manager, ImageSet set, Normalization norm, StepHook hook) {
+        try (NDManager eval = manager.newSubManager()) {
+            hook.beforeEvaluation(eval);
+            return Evaluation.of(net, eval, set, norm);
+        }
+    }
+
     public Result run() throws RunCancelledException, DivergenceException {
         Batches batches = new Batches(train, norm, config.batchSize());
         int perEpoch = batches.count();
@@ -119,8 +140,8 @@ public final class TrainingLoop {
                 try (NDManager step = manager.newSubManager()) {
                     Batches.Batch batch = batches.batch(step, order, b);
                     n = batch.size();
-                    hook.beforeForward(step, globalStep);
                     try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+                        hook.beforeForward(step, globalStep); // inside the collector: masks are on the graph
                         NDArray logits = net.forward(ps, batch.images(), true);
                         NDArray lossArr = Losses.crossEntropy(logits, batch.labels());
                         gc.backward(lossArr);
@@ -163,7 +184,7 @@ public final class TrainingLoop {
             lastLoss = epochLoss / train.count();
             lastAcc = (double) epochCorrect / train.count();
             control.checkpoint();
-            lastTest = test == null ? null : Evaluation.of(net, manager, test, norm);
+            lastTest = test == null ? null : evaluate(net, manager, test, norm, hook);
             events.accept(new RunEvent.Epoch(phase, epoch, config.epochs(), lastLoss, lastAcc,
                     lastTest == null ? Double.NaN : lastTest.loss(),
                     lastTest == null ? Double.NaN : lastTest.accuracy(),

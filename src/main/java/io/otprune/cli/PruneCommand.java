@@ -1,0 +1,135 @@
+package io.otprune.cli;
+
+import io.otprune.data.DatasetException;
+import io.otprune.model.ModelFormatException;
+import io.otprune.prune.PruneConfig;
+import io.otprune.run.PruneRun;
+import io.otprune.run.PruneRunConfig;
+import io.otprune.run.PruneSummary;
+import io.otprune.run.RunDirectory;
+import io.otprune.train.RunControl;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "prune", mixinStandardHelpOptions = true,
+        description = "Prune a model folder (Differentiable Transportation Pruning or a baseline) and write a run folder.")
+final class PruneCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model folder to prune (it is never modified).")
+    Path model;
+
+    @Option(names = "--data", defaultValue = "fashion-mnist-small", description = "Data set (default ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--method", defaultValue = "dtp", description = "dtp, gmp, magnitude or random (default ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--granularity", defaultValue = "unstructured",
+            description = "unstructured (weights) or structured (channels) (default ${DEFAULT-VALUE}).")
+    String granularity;
+
+    @Option(names = "--budget", defaultValue = "count",
+            description = "count, params or flops: what --sparsity measures (default ${DEFAULT-VALUE}).")
+    String budget;
+
+    @Option(names = "--scope", defaultValue = "global",
+            description = "global (per-layer sparsity is learned) or layer (same ratio per layer) (default ${DEFAULT-VALUE}).")
+    String scope;
+
+    @Option(names = "--sparsity", required = true, description = "Fraction of the budget to remove, in [0, 1).")
+    String sparsity;
+
+    @Option(names = "--prune-epochs", defaultValue = "2", description = "Prune-phase epochs (default ${DEFAULT-VALUE}).")
+    int pruneEpochs;
+
+    @Option(names = "--finetune-epochs", defaultValue = "1", description = "Fine-tune epochs (default ${DEFAULT-VALUE}).")
+    int finetuneEpochs;
+
+    @Option(names = "--temperature", defaultValue = "auto", description = "auto or schedule (default ${DEFAULT-VALUE}).")
+    String temperature;
+
+    @Option(names = "--eps0", defaultValue = "0", description = "Initial temperature (0: the default, 0.5).")
+    double eps0;
+
+    @Option(names = "--sinkhorn-iterations", defaultValue = "1",
+            description = "Transport iterations per step: 1 (default), or 0 for a converged solve every step.")
+    int sinkhornIterations;
+
+    @Option(names = "--score-lr", defaultValue = "0.05", description = "Adam learning rate of the scores (default ${DEFAULT-VALUE}).")
+    double scoreLr;
+
+    @Option(names = "--lr", defaultValue = "0.01", description = "SGD learning rate of the weights (default ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--out", required = true, description = "Run folder to write.")
+    Path out;
+
+    @Option(names = "--force", description = "Write into an existing non-empty run folder.")
+    boolean force;
+
+    @Mixin
+    Main.CommonOptions common;
+
+    /** Parses and validates the options into a run config; bad input is a UsageException. */
+    PruneRunConfig config() {
+        double s;
+        try {
+            s = Double.parseDouble(sparsity);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--sparsity must be a number in [0, 1), got '" + sparsity + "'");
+        }
+        if (!(s >= 0 && s < 1)) {
+            throw new UsageException("--sparsity must be in [0, 1), got " + sparsity);
+        }
+        if (pruneEpochs < 0 || finetuneEpochs < 0) {
+            throw new UsageException("--prune-epochs and --finetune-epochs must be >= 0");
+        }
+        if (batchSize < 1 || !(lr > 0) || !(scoreLr > 0)) {
+            throw new UsageException("--batch-size, --lr and --score-lr must be positive");
+        }
+        try {
+            PruneConfig pc = new PruneConfig(PruneConfig.parse(PruneConfig.Method.class, method, "method"),
+                    PruneConfig.parse(PruneConfig.Granularity.class, granularity, "granularity"),
+                    PruneConfig.parse(PruneConfig.Budget.class, budget, "budget"),
+                    PruneConfig.parse(PruneConfig.Scope.class, scope, "scope"), s,
+                    PruneConfig.parse(PruneConfig.TemperatureMode.class, temperature, "temperature mode"), eps0,
+                    sinkhornIterations, scoreLr);
+            String command = String.format("otprune prune --model %s --data %s --method %s --granularity %s --budget %s "
+                            + "--scope %s --sparsity %s --prune-epochs %d --finetune-epochs %d --temperature %s --eps0 %s "
+                            + "--sinkhorn-iterations %d --score-lr %s --lr %s --batch-size %d --seed %d --device %s",
+                    model, data, method, granularity, budget, scope, sparsity, pruneEpochs, finetuneEpochs, temperature,
+                    eps0, sinkhornIterations, scoreLr, lr, batchSize, seed, device);
+            return new PruneRunConfig(model.toString(), data, pc, pruneEpochs, finetuneEpochs, lr, batchSize, seed,
+                    device, command);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PruneRunConfig cfg = config();
+        RunControl control = new RunControl();
+        Runtime.getRuntime().addShutdownHook(new Thread(control::cancel));
+        try {
+            PruneSummary s = PruneRun.execute(cfg, out, force, Progress::print, control);
+            System.out.println(Progress.summary(s));
+            System.out.println("run folder: " + out.toAbsolutePath());
+            return 0;
+        } catch (RunDirectory.OutputExistsException | ModelFormatException | DatasetException
+                | UnsupportedOperationException | IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+}

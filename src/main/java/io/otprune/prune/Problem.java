@@ -1,0 +1,103 @@
+package io.otprune.prune;
+
+import io.otprune.ot.TopK;
+import java.util.List;
+
+/**
+ * One optimal-transport problem: a group of unit sets sharing a threshold τ, with the kept fraction ρ of their
+ * total cost. Global scope has one problem over every set; layer scope one problem per set.
+ */
+public final class Problem {
+    private final String name;
+    private final int[] sets;
+    private final double rho;
+    private final double[][] costs;
+    private final double totalCost;
+    private final double maxUnitCost;
+    private final double minUnitCost;
+    private final int units;
+    double tau;
+
+    /**
+     * @param sets  indices into the engine's unit-set list
+     * @param costs per set, the cost of each unit in the budget's measure
+     */
+    public Problem(String name, int[] sets, double rho, double[][] costs) {
+        this.name = name;
+        this.sets = sets.clone();
+        this.rho = rho;
+        this.costs = costs;
+        double total = 0, max = 0, min = Double.POSITIVE_INFINITY;
+        int n = 0;
+        for (double[] c : costs) {
+            for (double v : c) {
+                total += v;
+                max = Math.max(max, v);
+                min = Math.min(min, v);
+            }
+            n += c.length;
+        }
+        this.totalCost = total;
+        this.maxUnitCost = max;
+        this.minUnitCost = min;
+        this.units = n;
+    }
+
+    public String name() { return name; }
+    public int[] sets() { return sets.clone(); }
+    public double rho() { return rho; }
+    public double tau() { return tau; }
+    public double totalCost() { return totalCost; }
+    public double maxUnitCost() { return maxUnitCost; }
+    public int units() { return units; }
+    public double minUnitCost() { return minUnitCost; }
+
+    /** Costs of the units of the k-th set of this problem. */
+    double[] costs(int k) {
+        return costs[k];
+    }
+
+    /** Whether every unit of the problem costs the same (a count budget, or unstructured params). */
+    boolean uniformCosts() {
+        double first = costs[0].length > 0 ? costs[0][0] : 0;
+        for (double[] c : costs) {
+            for (double v : c) {
+                if (v != first) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The exact hard selection of the converged plan (ε → 0): with uniform costs exactly round(ρ·n) units with the
+     * highest scores; otherwise the highest-scoring units while their cost fits ρ·(total cost), which ends within
+     * one unit's cost of the target.
+     *
+     * @param scores per set of this problem (in this problem's order), the ranking key
+     * @return per set, which units are kept
+     */
+    boolean[][] harden(List<float[]> scores) {
+        int n = units;
+        float[] all = new float[n];
+        double[] cost = new double[n];
+        int off = 0;
+        for (int k = 0; k < sets.length; k++) {
+            float[] s = scores.get(k);
+            System.arraycopy(s, 0, all, off, s.length);
+            System.arraycopy(costs[k], 0, cost, off, s.length);
+            off += s.length;
+        }
+        boolean[] keep = uniformCosts()
+                ? TopK.keepTop(all, (int) Math.round(rho * n))
+                : TopK.keepWithinCost(all, cost, rho * totalCost);
+        boolean[][] out = new boolean[sets.length][];
+        off = 0;
+        for (int k = 0; k < sets.length; k++) {
+            out[k] = java.util.Arrays.copyOfRange(keep, off, off + scores.get(k).length);
+            off += out[k].length;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,73 @@
+package io.otprune.prune;
+
+import java.util.Locale;
+
+/**
+ * What a pruning run does. Written to run.json (as part of the run's config), so a run can be reproduced.
+ *
+ * @param method            dtp (default), gmp, magnitude or random
+ * @param granularity       unstructured (weights) or structured (channels)
+ * @param budget            count, params or flops: the measure in which {@code sparsity} is meant
+ * @param scope             global (one transport problem over the model) or layer (one per layer, same ratio)
+ * @param sparsity          fraction of the budget's total to remove, in [0, 1)
+ * @param temperature       auto (sharpness-driven, default) or schedule (exponential ε₀ → ε₀/1000)
+ * @param eps0              initial temperature in units of the score spread (0: default 0.5)
+ * @param sinkhornIterations transport iterations per training step: 1 (the method) or 0 for a converged solve
+ * @param scoreLearningRate Adam learning rate of the importance scores
+ */
+public record PruneConfig(Method method, Granularity granularity, Budget budget, Scope scope, double sparsity,
+        TemperatureMode temperature, double eps0, int sinkhornIterations, double scoreLearningRate) {
+
+    public enum Method { DTP, GMP, MAGNITUDE, RANDOM }
+
+    public enum Granularity { UNSTRUCTURED, STRUCTURED }
+
+    public enum Budget { COUNT, PARAMS, FLOPS }
+
+    public enum Scope { GLOBAL, LAYER }
+
+    public enum TemperatureMode { AUTO, SCHEDULE }
+
+    public PruneConfig {
+        if (!(sparsity >= 0 && sparsity < 1)) {
+            throw new IllegalArgumentException("sparsity must be in [0, 1), got " + sparsity);
+        }
+        if (eps0 < 0 || Double.isNaN(eps0)) {
+            throw new IllegalArgumentException("eps0 must be positive, got " + eps0);
+        }
+        if (sinkhornIterations < 0) {
+            throw new IllegalArgumentException("sinkhorn iterations must be >= 0 (0 = converged)");
+        }
+    }
+
+    public static PruneConfig defaults(Method method, Granularity granularity, double sparsity) {
+        return new PruneConfig(method, granularity, Budget.COUNT, Scope.GLOBAL, sparsity, TemperatureMode.AUTO, 0,
+                1, 0.05);
+    }
+
+    /** Fraction of the budget to keep. */
+    public double keptFraction() {
+        return 1 - sparsity;
+    }
+
+    public double initialEpsilon() {
+        return eps0 > 0 ? eps0 : 0.5;
+    }
+
+    /** Parses an enum constant from a CLI word such as {@code per-layer} or {@code dtp}, with a clear error. */
+    public static <E extends Enum<E>> E parse(Class<E> type, String word, String what) {
+        String w = word.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        if (type == Scope.class && w.equals("PER_LAYER")) {
+            w = "LAYER";
+        }
+        try {
+            return Enum.valueOf(type, w);
+        } catch (IllegalArgumentException e) {
+            StringBuilder sb = new StringBuilder();
+            for (E c : type.getEnumConstants()) {
+                sb.append(sb.length() > 0 ? ", " : "").append(c.name().toLowerCase(Locale.ROOT));
+            }
+            throw new IllegalArgumentException("unknown " + what + " '" + word + "': use " + sb);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.otprune.prune;
+
+/**
+ * The entropic temperature ε of the transport problems over the prune phase.
+ *
+ * <p>{@code auto} needs no schedule: it steers ε by the mask sharpness it measures. The target sharpness stays
+ * at its starting value for the first 10% of the prune steps (the scores learn under a soft mask), then rises
+ * linearly to 0.995 at 80%, and stays there. Each time sharpness is measured, ε shrinks by exp(−η) if the masks
+ * are softer than the target and grows by exp(η/2) (never above ε₀) if harder. η = 12 / (prune steps) lets ε
+ * fall by up to e^8 ≈ 3000× over the ramp, whatever the model, data set or sparsity; how far it actually falls
+ * is set by how the scores spread, which is why no per-model value is needed.
+ *
+ * <p>{@code schedule} is the usual exponential decay ε₀ → ε₀/1000, for comparison.
+ */
+public final class Temperature {
+    static final double TARGET_SHARPNESS = 0.995;
+
+    private final PruneConfig.TemperatureMode mode;
+    private final double eps0;
+    private final int totalSteps;
+    private final double eta;
+    private double eps;
+    private double startSharpness = Double.NaN;
+
+    public Temperature(PruneConfig.TemperatureMode mode, double eps0, int totalSteps) {
+        this.mode = mode;
+        this.eps0 = eps0;
+        this.totalSteps = Math.max(1, totalSteps);
+        this.eta = 12.0 / this.totalSteps;
+        this.eps = eps0;
+    }
+
+    public double value() {
+        return eps;
+    }
+
+    /** The sharpness auto mode aims at after {@code step} of the prune steps. */
+    public double targetSharpness(int step) {
+        double start = Double.isNaN(startSharpness) ? 0 : startSharpness;
+        double f = ((double) step / totalSteps - 0.1) / 0.7;
+        f = Math.min(1, Math.max(0, f));
+        return start + (TARGET_SHARPNESS - start) * f;
+    }
+
+    /**
+     * Moves ε after a step.
+     *
+     * @param step      prune steps done
+     * @param sharpness measured sharpness of the current masks, or NaN if not measured this step
+     * @param stepsSinceMeasure how many steps the measurement stands for (the controller's step is scaled by it)
+     */
+    public void update(int step, double sharpness, int stepsSinceMeasure) {
+        if (mode == PruneConfig.TemperatureMode.SCHEDULE) {
+            eps = eps0 * Math.pow(1e-3, Math.min(1.0, (double) step / totalSteps));
+            return;
+        }
+        if (Double.isNaN(sharpness)) {
+            return;
+        }
+        if (Double.isNaN(startSharpness)) {
+            startSharpness = Math.min(sharpness, TARGET_SHARPNESS);
+        }
+        if (sharpness < targetSharpness(step)) {
+            eps *= Math.exp(-eta * stepsSinceMeasure);
+        } else {
+            eps = Math.min(eps0, eps * Math.exp(0.5 * eta * stepsSinceMeasure));
+        }
+    }
+}

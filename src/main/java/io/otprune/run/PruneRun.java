@@ -1,0 +1,277 @@
+package io.otprune.run;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.otprune.data.Batches;
+import io.otprune.data.Dataset;
+import io.otprune.data.DatasetException;
+import io.otprune.data.Datasets;
+import io.otprune.model.ModelFormatException;
+import io.otprune.model.ModelInfo;
+import io.otprune.model.ModelStore;
+import io.otprune.model.Network;
+import io.otprune.prune.Baselines;
+import io.otprune.prune.DtpEngine;
+import io.otprune.prune.HardMasks;
+import io.otprune.prune.Problem;
+import io.otprune.prune.Problems;
+import io.otprune.prune.PruneConfig;
+import io.otprune.prune.UnitSet;
+import io.otprune.prune.UnitSets;
+import io.otprune.train.Devices;
+import io.otprune.train.DivergenceException;
+import io.otprune.train.Evaluation;
+import io.otprune.train.RunCancelledException;
+import io.otprune.train.RunControl;
+import io.otprune.train.RunEvent;
+import io.otprune.train.TrainConfig;
+import io.otprune.train.TrainingLoop;
+import io.otprune.util.Versions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A whole pruning run: dense evaluation → prune phase → harden (exact budget) → fine-tune → summary and model.
+ * The CLI and the GUI both call {@link #execute}; it runs on the calling thread (one thread for all DJL work).
+ */
+public final class PruneRun {
+    private PruneRun() {}
+
+    /** The budget cannot be met (e.g. a sparsity so high that no unit would be kept). */
+    public static final class BudgetException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        public BudgetException(String message) {
+            super(message);
+        }
+    }
+
+    public static PruneSummary execute(PruneRunConfig cfg, Path out, boolean force, Consumer<RunEvent> listener,
+            RunControl control) throws IOException, DatasetException, ModelFormatException, RunCancelledException,
+            DivergenceException {
+        long start = System.nanoTime();
+        PruneConfig pc = cfg.prune();
+        Dataset data = Datasets.load(cfg.data());
+        Device device = Devices.resolve(cfg.device());
+        // Read the model's description before creating anything, so bad input fails before the run folder exists.
+        ModelInfo denseInfo = ModelStore.readInfo(Path.of(cfg.model()));
+        if (denseInfo.architecture().height() != data.train().height()
+                || denseInfo.architecture().width() != data.train().width()
+                || denseInfo.architecture().classes() != data.numClasses()) {
+            throw new IllegalArgumentException("model " + cfg.model() + " expects " + denseInfo.architecture().height()
+                    + "x" + denseInfo.architecture().width() + " images in " + denseInfo.architecture().classes()
+                    + " classes; data set " + data.id() + " has " + data.train().height() + "x" + data.train().width()
+                    + " in " + data.numClasses());
+        }
+        try (RunDirectory dir = RunDirectory.create(out, force);
+                NDManager manager = NDManager.newBaseManager(device)) {
+            dir.writeRunJson(cfg, Versions.all());
+            Consumer<RunEvent> events = e -> {
+                dir.append(e);
+                listener.accept(e);
+            };
+            Engine.getInstance().setRandomSeed((int) cfg.seed());
+            ModelStore.Loaded loaded = ModelStore.load(Path.of(cfg.model()), manager);
+            Network net = loaded.network();
+            ModelInfo info = loaded.info();
+            List<UnitSet> sets = UnitSets.of(net, pc.granularity());
+            List<Problem> problems = Problems.build(sets, pc.budget(), pc.scope(), pc.keptFraction());
+            checkBudget(problems, pc);
+
+            events.accept(new RunEvent.Phase("dense", "evaluating " + info.architecture().id() + " on " + data.id()));
+            double dense = Evaluation.of(net, manager, data.test(), info.normalization()).accuracy();
+            events.accept(new RunEvent.Message("info", String.format("dense accuracy %.2f%%", 100 * dense)));
+
+            int perEpoch = new Batches(data.train(), info.normalization(), cfg.batchSize()).count();
+            int pruneSteps = perEpoch * cfg.pruneEpochs();
+            TrainingLoop.StepHook checkpoint = checkpointHook(dir, net, info, data);
+            double before;
+            double after;
+            double sharpness = 1.0;
+            double epsAtHardening = Double.NaN;
+            HardMasks hard;
+            Consumer<RunEvent> loopEvents = events;
+            switch (pc.method()) {
+                case DTP -> {
+                    events.accept(new RunEvent.Phase("prune", String.format(
+                            "DTP, %d unit sets, %d transport problem(s), target sparsity %.4f (%s, %s), ε₀ %.3g, %s",
+                            sets.size(), problems.size(), pc.sparsity(), lower(pc.budget()), lower(pc.scope()),
+                            pc.initialEpsilon(), lower(pc.temperature()))));
+                    DtpEngine engine = new DtpEngine(sets, problems, pc, manager, pruneSteps, events);
+                    if (cfg.pruneEpochs() > 0) {
+                        loop(net, manager, data, info, cfg, cfg.pruneEpochs(), loopEvents, control, "prune",
+                                TrainingLoop.StepHook.both(engine, checkpoint));
+                    }
+                    before = TrainingLoop.evaluate(net, manager, data.test(), info.normalization(), engine).accuracy();
+                    sharpness = engine.sharpness(manager);
+                    epsAtHardening = engine.epsilon();
+                    hard = new HardMasks(sets, engine.harden(), manager);
+                    engine.close();
+                }
+                case GMP -> {
+                    events.accept(new RunEvent.Phase("prune", "gradual magnitude pruning to " + pc.sparsity()));
+                    Baselines.Gmp gmp = new Baselines.Gmp(sets, pc, manager, pruneSteps);
+                    if (cfg.pruneEpochs() > 0) {
+                        loop(net, manager, data, info, cfg, cfg.pruneEpochs(), loopEvents, control, "prune",
+                                TrainingLoop.StepHook.both(gmp, checkpoint));
+                    }
+                    // the schedule ends exactly at the target; recompute so a zero-epoch phase is handled too
+                    before = Evaluation.of(net, manager, data.test(), info.normalization()).accuracy();
+                    if (gmp.masks() != null) {
+                        gmp.masks().close();
+                    }
+                    hard = new HardMasks(sets, Problems.harden(problems, Baselines.magnitudes(sets), sets.size()),
+                            manager);
+                }
+                default -> {
+                    boolean magnitude = pc.method() == PruneConfig.Method.MAGNITUDE;
+                    events.accept(new RunEvent.Phase("prune", (magnitude ? "one-shot magnitude" : "random")
+                            + " pruning to " + pc.sparsity() + ", then training with the mask fixed"));
+                    before = dense;
+                    List<float[]> sc = magnitude ? Baselines.magnitudes(sets) : Baselines.random(sets, cfg.seed());
+                    hard = new HardMasks(sets, Problems.harden(problems, sc, sets.size()), manager);
+                }
+            }
+            after = Evaluation.of(net, manager, data.test(), info.normalization()).accuracy();
+            Accounting acc = Accounting.of(sets, hard.keep(), pc.budget(), net);
+            events.accept(new RunEvent.Hardened(before, after, after - before, sharpness, acc.achieved(),
+                    pc.sparsity()));
+            events.accept(new RunEvent.Message("info", String.format(
+                    "hardened: accuracy %.2f%% -> %.2f%% (gap %+.2f points), sharpness %.4f, sparsity %.6f",
+                    100 * before, 100 * after, 100 * (after - before), sharpness, acc.achieved())));
+
+            // methods that prune at once train with the fixed mask during the prune epochs too: equal epochs
+            int fixedEpochs = cfg.finetuneEpochs()
+                    + (pc.method() == PruneConfig.Method.MAGNITUDE || pc.method() == PruneConfig.Method.RANDOM
+                            ? cfg.pruneEpochs() : 0);
+            double finalAcc = after;
+            if (fixedEpochs > 0) {
+                events.accept(new RunEvent.Phase("finetune", fixedEpochs + " epochs with the hard mask fixed"));
+                TrainingLoop.Result r = loop(net, manager, data, info, cfg, fixedEpochs, loopEvents, control,
+                        "finetune", TrainingLoop.StepHook.both(hard, checkpoint));
+                finalAcc = r.test().accuracy();
+            }
+            hard.enforce();
+            double secs = (System.nanoTime() - start) / 1e9;
+            ModelInfo prunedInfo = new ModelInfo(ModelInfo.FORMAT, net.spec(), info.classNames(), data.id(),
+                    info.normalization(), finalAcc, data.test().count(), dense, acc.paramsAfter(), acc.flopsAfter(),
+                    acc.unitSparsity(), cfg.command(), cfg.seed(), null, null, Versions.all(), Instant.now().toString());
+            ModelStore.save(dir.modelDir(), net, prunedInfo, false);
+            Checkpoint.remove(dir);
+            PruneSummary s = new PruneSummary(lower(pc.method()), lower(pc.granularity()), lower(pc.budget()),
+                    lower(pc.scope()), pc.sparsity(), acc.achieved(), acc.unitSparsity(), acc.paramSparsity(),
+                    acc.flopSparsity(), dense, before, after, finalAcc, after - before, sharpness, epsAtHardening,
+                    acc.layers(), acc.paramsBefore(), acc.paramsAfter(), acc.flopsBefore(), acc.flopsAfter(),
+                    acc.units(), acc.kept(), secs, device.toString(), dir.modelDir().toString(),
+                    pc.granularity() == PruneConfig.Granularity.UNSTRUCTURED
+                            ? "unstructured sparsity: the weights are zeros in dense tensors, so dense kernels run no "
+                                    + "faster and the file is no smaller; use structured pruning for speed and size"
+                            : "");
+            dir.writeSummary(s);
+            events.accept(new RunEvent.Phase("done", String.format("final accuracy %.2f%% (dense %.2f%%)",
+                    100 * finalAcc, 100 * dense)));
+            return s;
+        } catch (DivergenceException e) {
+            Path ckpt = out.resolve(Checkpoint.DIR);
+            String where = java.nio.file.Files.isDirectory(ckpt)
+                    ? "; the weights of the last good epoch are in " + ckpt
+                    : "; no epoch finished, and the input model " + cfg.model() + " is unchanged";
+            listener.accept(new RunEvent.Failed(e.getMessage() + where));
+            throw new DivergenceException(e.getMessage() + where);
+        }
+    }
+
+    private static TrainingLoop.Result loop(Network net, NDManager manager, Dataset data, ModelInfo info,
+            PruneRunConfig cfg, int epochs, Consumer<RunEvent> events, RunControl control, String phase,
+            TrainingLoop.StepHook hook) throws RunCancelledException, DivergenceException {
+        TrainConfig tc = new TrainConfig("sgd", cfg.learningRate(), 0.9, 5e-4, epochs, cfg.batchSize(), cfg.seed(), 20);
+        return new TrainingLoop(net, manager, data.train(), data.test(), info.normalization(), tc, events, control,
+                phase).withHook(hook).run();
+    }
+
+    /** After every finished epoch (its loss was finite), the weights are saved as the last good checkpoint. */
+    private static TrainingLoop.StepHook checkpointHook(RunDirectory dir, Network net, ModelInfo info, Dataset data) {
+        return new TrainingLoop.StepHook() {
+            @Override
+            public void afterEpoch(int epoch) {
+                try {
+                    ModelStore.save(dir.dir().resolve(Checkpoint.DIR), net, info, true);
+                } catch (IOException e) {
+                    dir.append(new RunEvent.Message("warning", "could not save checkpoint: " + e.getMessage()));
+                }
+            }
+        };
+    }
+
+    private static void checkBudget(List<Problem> problems, PruneConfig pc) {
+        for (Problem p : problems) {
+            // the cheapest unit must fit in the kept budget, or nothing at all would be kept
+            if (pc.keptFraction() * p.totalCost() < p.minUnitCost()) {
+                throw new BudgetException(String.format(
+                        "sparsity %s cannot be met: it keeps %.4g of %s's %.4g %s, less than its cheapest unit; "
+                                + "lower the sparsity or use another scope", pc.sparsity(),
+                        pc.keptFraction() * p.totalCost(), p.name(), p.totalCost(), lower(pc.budget())));
+            }
+        }
+    }
+
+    static String lower(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Location of the last good checkpoint inside a run folder; removed once the run ends well. */
+    static final class Checkpoint {
+        static final String DIR = "checkpoint";
+
+        static void remove(RunDirectory dir) throws IOException {
+            io.otprune.util.Files2.deleteRecursively(dir.dir().resolve(DIR));
+        }
+    }
+
+    /** What a hard mask keeps, in every measure. */
+    record Accounting(double achieved, double unitSparsity, double paramSparsity, double flopSparsity,
+            List<PruneSummary.Layer> layers, long paramsBefore, long paramsAfter, long flopsBefore, long flopsAfter,
+            long units, long kept) {
+
+        static Accounting of(List<UnitSet> sets, boolean[][] keep, PruneConfig.Budget budget, Network net) {
+            long units = 0, kept = 0;
+            double p = 0, pk = 0, f = 0, fk = 0, b = 0, bk = 0;
+            List<PruneSummary.Layer> layers = new ArrayList<>();
+            for (int j = 0; j < sets.size(); j++) {
+                UnitSet u = sets.get(j);
+                double[] pc = u.paramCosts(), fc = u.flopCosts(), bc = u.costs(budget);
+                double lp = 0, lpk = 0, lf = 0, lfk = 0;
+                int lk = 0;
+                for (int i = 0; i < u.size(); i++) {
+                    lp += pc[i];
+                    lf += fc[i];
+                    b += bc[i];
+                    if (keep[j][i]) {
+                        lk++;
+                        lpk += pc[i];
+                        lfk += fc[i];
+                        bk += bc[i];
+                    }
+                }
+                layers.add(new PruneSummary.Layer(u.name(), u.size(), lk, Math.round(lp), Math.round(lpk),
+                        Math.round(lf), Math.round(lfk)));
+                units += u.size();
+                kept += lk;
+                p += lp;
+                pk += lpk;
+                f += lf;
+                fk += lfk;
+            }
+            long paramsBefore = net.paramCount();
+            long flopsBefore = net.macs();
+            return new Accounting(1 - bk / b, 1 - (double) kept / units, 1 - pk / p, 1 - fk / f, layers,
+                    paramsBefore, paramsBefore - Math.round(p - pk), flopsBefore, flopsBefore - Math.round(f - fk),
+                    units, kept);
+        }
+    }
+}

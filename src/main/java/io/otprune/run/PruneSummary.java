@@ -1,0 +1,40 @@
+package io.otprune.run;
+
+import java.util.List;
+
+/**
+ * summary.json of a pruning run (DESIGN.md §3). Sparsities are fractions removed: {@code achievedSparsity} in the
+ * budget's own measure over the prunable units; unit, parameter and FLOP sparsities over the same units.
+ */
+public record PruneSummary(
+        String method,
+        String granularity,
+        String budget,
+        String scope,
+        double targetSparsity,
+        double achievedSparsity,
+        double achievedUnitSparsity,
+        double achievedParamSparsity,
+        double achievedFlopSparsity,
+        double denseAccuracy,
+        double accuracyBeforeHardening,
+        double accuracyAfterHardening,
+        double finalAccuracy,
+        double hardeningGap,
+        double maskSharpnessAtHardening,
+        double epsilonAtHardening,
+        List<Layer> perLayer,
+        long paramsBefore,
+        long paramsAfter,
+        long flopsBefore,
+        long flopsAfter,
+        long units,
+        long unitsKept,
+        double seconds,
+        String device,
+        String modelDir,
+        String note) {
+
+    /** One unit set: its units and what they carry. */
+    public record Layer(String name, int units, int kept, long params, long keptParams, long flops, long keptFlops) {}
+}
