@@ -194,7 +194,11 @@ public final class DtpEngine implements TrainingLoop.StepHook {
             sharpness = sharp / units;
             lastSharpness = sharpness;
         }
+        double oldEps = temperature.value();
         temperature.update(done, sharpness, stepsSinceStats);
+        if (stats) {
+            followTemperature(oldEps, temperature.value(), sums);
+        }
         if (stats) {
             stepsSinceStats = 0;
             emitProgress(done, sums);
@@ -206,11 +210,13 @@ public final class DtpEngine implements TrainingLoop.StepHook {
 
     /**
      * Per set: [0] Σ c·m (kept cost under the soft mask), and with stats [1] the number of sharp units
-     * (m < 0.01 or m > 0.99) and [2] the number with m > 0.5. One transfer to the host for all of them.
+     * (m < 0.01 or m > 0.99), [2] the number with m > 0.5, [3] Σ c·m(1−m) and [4] Σ c·m(1−m)(s−τ) (what the
+     * temperature predictor needs). One transfer to the host for all of them.
      */
     private double[][] reduce(NDManager step, NDArray[] m, boolean stats) {
         NDList parts = new NDList();
         NDArray half = step.full(new Shape(), 0.5f);
+        NDArray one = step.full(new Shape(), 1f);
         for (int j = 0; j < sets.size(); j++) {
             NDArray kept = costs[j] == null ? m[j].sum() : m[j].mul(costs[j]).sum();
             parts.add(kept.toType(DataType.FLOAT32, false));
@@ -218,19 +224,50 @@ public final class DtpEngine implements TrainingLoop.StepHook {
                 NDArray centred = m[j].sub(half).abs();
                 parts.add(centred.gt(0.49).sum().toType(DataType.FLOAT32, false));
                 parts.add(m[j].gt(0.5).sum().toType(DataType.FLOAT32, false));
+                NDArray w = one.sub(m[j]).mul(m[j]);
+                if (costs[j] != null) {
+                    w = w.mul(costs[j]);
+                }
+                NDArray negTau = step.full(new Shape(), (float) -problems.get(problemOfSet[j]).tau);
+                parts.add(w.sum().toType(DataType.FLOAT32, false));
+                parts.add(negTau.add(scores[j]).mul(w).sum().toType(DataType.FLOAT32, false));
             }
         }
         float[] v = NDArrays.stack(parts).toFloatArray();
-        int per = stats ? 3 : 1;
-        double[][] out = new double[3][sets.size()];
+        int per = stats ? 5 : 1;
+        double[][] out = new double[5][sets.size()];
         for (int j = 0; j < sets.size(); j++) {
-            out[0][j] = costs[j] == null ? v[j * per] * uniformCost[j] : v[j * per];
+            double scale = costs[j] == null ? uniformCost[j] : 1;
+            out[0][j] = v[j * per] * scale;
             if (stats) {
                 out[1][j] = v[j * per + 1];
                 out[2][j] = v[j * per + 2];
+                out[3][j] = v[j * per + 3] * scale;
+                out[4][j] = v[j * per + 4] * scale;
             }
         }
         return out;
+    }
+
+    /**
+     * Keeps the plan on the budget when ε changes: to first order the solution moves by
+     * dτ = −(dε/ε)·Σw(s−τ)/Σw with w = c·m(1−m) (implicit differentiation of K(τ,ε) = ρ). A predictor only:
+     * the Sinkhorn iteration of the next step corrects what remains.
+     */
+    private void followTemperature(double oldEps, double newEps, double[][] sums) {
+        if (newEps == oldEps) {
+            return;
+        }
+        for (Problem p : problems) {
+            double a = 0, b = 0;
+            for (int j : p.sets()) {
+                b += sums[3][j];
+                a += sums[4][j];
+            }
+            if (b > 0) {
+                p.tau -= (newEps - oldEps) / oldEps * a / b;
+            }
+        }
     }
 
     private void sinkhornStep(double[] keptCost) {
@@ -330,6 +367,15 @@ public final class DtpEngine implements TrainingLoop.StepHook {
             }
             return sharp / units;
         }
+    }
+
+    /** Copies of the current scores, per set. */
+    public float[][] scoresSnapshot() {
+        float[][] out = new float[scores.length][];
+        for (int j = 0; j < scores.length; j++) {
+            out[j] = scores[j].toFloatArray();
+        }
+        return out;
     }
 
     /** The converged plan's hard selection (exact budget), ranked by the learned scores; soft masks removed. */

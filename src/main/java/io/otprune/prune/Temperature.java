@@ -5,12 +5,15 @@ package io.otprune.prune;
  *
  * <p>{@code auto} needs no schedule: it steers ε by the mask sharpness it measures. The target sharpness stays
  * at its starting value for the first 10% of the prune steps (the scores learn under a soft mask), then rises
- * linearly to 0.995 at 80%, and stays there. Each time sharpness is measured, ε shrinks by exp(−η) if the masks
- * are softer than the target and grows by exp(η/2) (never above ε₀) if harder. η = 12 / (prune steps) lets ε
+ * linearly to 0.995 at 80%, and stays there. Each time sharpness is measured, ε shrinks by exp(−η) per step if the
+ * masks are softer than the target, and holds otherwise: ε never rises, so the transport plan is never pushed back
+ * towards softness (a controller that also raised ε oscillated, and each swing of ε shifted the kept mass away from
+ * the budget for the single Sinkhorn iteration to catch up). η = 12 / (prune steps) lets ε
  * fall by up to e^8 ≈ 3000× over the ramp, whatever the model, data set or sparsity; how far it actually falls
  * is set by how the scores spread, which is why no per-model value is needed.
  *
- * <p>{@code schedule} is the usual exponential decay ε₀ → ε₀/1000, for comparison.
+ * <p>{@code schedule} is the usual exponential decay ε₀ → ε₀/1000, for comparison. Both change ε only on the
+ * steps where sharpness is measured, where the engine also moves τ to follow the change.
  */
 public final class Temperature {
     static final double TARGET_SHARPNESS = 0.995;
@@ -50,11 +53,11 @@ public final class Temperature {
      * @param stepsSinceMeasure how many steps the measurement stands for (the controller's step is scaled by it)
      */
     public void update(int step, double sharpness, int stepsSinceMeasure) {
+        if (Double.isNaN(sharpness)) {
+            return; // ε moves only where sharpness is measured, so τ can follow each change
+        }
         if (mode == PruneConfig.TemperatureMode.SCHEDULE) {
             eps = eps0 * Math.pow(1e-3, Math.min(1.0, (double) step / totalSteps));
-            return;
-        }
-        if (Double.isNaN(sharpness)) {
             return;
         }
         if (Double.isNaN(startSharpness)) {
@@ -62,8 +65,6 @@ public final class Temperature {
         }
         if (sharpness < targetSharpness(step)) {
             eps *= Math.exp(-eta * stepsSinceMeasure);
-        } else {
-            eps = Math.min(eps0, eps * Math.exp(0.5 * eta * stepsSinceMeasure));
         }
     }
 }

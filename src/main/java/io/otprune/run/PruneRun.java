@@ -55,7 +55,6 @@ public final class PruneRun {
             RunControl control) throws IOException, DatasetException, ModelFormatException, RunCancelledException,
             DivergenceException {
         long start = System.nanoTime();
-        PruneConfig pc = cfg.prune();
         Dataset data = Datasets.load(cfg.data());
         Device device = Devices.resolve(cfg.device());
         // Read the model's description before creating anything, so bad input fails before the run folder exists.
@@ -68,6 +67,7 @@ public final class PruneRun {
                     + " classes; data set " + data.id() + " has " + data.train().height() + "x" + data.train().width()
                     + " in " + data.numClasses());
         }
+        validate(denseInfo, cfg.prune());
         try (RunDirectory dir = RunDirectory.create(out, force);
                 NDManager manager = NDManager.newBaseManager(device)) {
             dir.writeRunJson(cfg, Versions.all());
@@ -75,115 +75,124 @@ public final class PruneRun {
                 dir.append(e);
                 listener.accept(e);
             };
-            Engine.getInstance().setRandomSeed((int) cfg.seed());
-            ModelStore.Loaded loaded = ModelStore.load(Path.of(cfg.model()), manager);
-            Network net = loaded.network();
-            ModelInfo info = loaded.info();
-            List<UnitSet> sets = UnitSets.of(net, pc.granularity());
-            List<Problem> problems = Problems.build(sets, pc.budget(), pc.scope(), pc.keptFraction());
-            checkBudget(problems, pc);
-
-            events.accept(new RunEvent.Phase("dense", "evaluating " + info.architecture().id() + " on " + data.id()));
-            double dense = Evaluation.of(net, manager, data.test(), info.normalization()).accuracy();
-            events.accept(new RunEvent.Message("info", String.format("dense accuracy %.2f%%", 100 * dense)));
-
-            int perEpoch = new Batches(data.train(), info.normalization(), cfg.batchSize()).count();
-            int pruneSteps = perEpoch * cfg.pruneEpochs();
-            TrainingLoop.StepHook checkpoint = checkpointHook(dir, net, info, data);
-            double before;
-            double after;
-            double sharpness = 1.0;
-            double epsAtHardening = Double.NaN;
-            HardMasks hard;
-            Consumer<RunEvent> loopEvents = events;
-            switch (pc.method()) {
-                case DTP -> {
-                    events.accept(new RunEvent.Phase("prune", String.format(
-                            "DTP, %d unit sets, %d transport problem(s), target sparsity %.4f (%s, %s), ε₀ %.3g, %s",
-                            sets.size(), problems.size(), pc.sparsity(), lower(pc.budget()), lower(pc.scope()),
-                            pc.initialEpsilon(), lower(pc.temperature()))));
-                    DtpEngine engine = new DtpEngine(sets, problems, pc, manager, pruneSteps, events);
-                    if (cfg.pruneEpochs() > 0) {
-                        loop(net, manager, data, info, cfg, cfg.pruneEpochs(), loopEvents, control, "prune",
-                                TrainingLoop.StepHook.both(engine, checkpoint));
-                    }
-                    before = TrainingLoop.evaluate(net, manager, data.test(), info.normalization(), engine).accuracy();
-                    sharpness = engine.sharpness(manager);
-                    epsAtHardening = engine.epsilon();
-                    hard = new HardMasks(sets, engine.harden(), manager);
-                    engine.close();
-                }
-                case GMP -> {
-                    events.accept(new RunEvent.Phase("prune", "gradual magnitude pruning to " + pc.sparsity()));
-                    Baselines.Gmp gmp = new Baselines.Gmp(sets, pc, manager, pruneSteps);
-                    if (cfg.pruneEpochs() > 0) {
-                        loop(net, manager, data, info, cfg, cfg.pruneEpochs(), loopEvents, control, "prune",
-                                TrainingLoop.StepHook.both(gmp, checkpoint));
-                    }
-                    // the schedule ends exactly at the target; recompute so a zero-epoch phase is handled too
-                    before = Evaluation.of(net, manager, data.test(), info.normalization()).accuracy();
-                    if (gmp.masks() != null) {
-                        gmp.masks().close();
-                    }
-                    hard = new HardMasks(sets, Problems.harden(problems, Baselines.magnitudes(sets), sets.size()),
-                            manager);
-                }
-                default -> {
-                    boolean magnitude = pc.method() == PruneConfig.Method.MAGNITUDE;
-                    events.accept(new RunEvent.Phase("prune", (magnitude ? "one-shot magnitude" : "random")
-                            + " pruning to " + pc.sparsity() + ", then training with the mask fixed"));
-                    before = dense;
-                    List<float[]> sc = magnitude ? Baselines.magnitudes(sets) : Baselines.random(sets, cfg.seed());
-                    hard = new HardMasks(sets, Problems.harden(problems, sc, sets.size()), manager);
-                }
+            try {
+                return body(cfg, data, device, dir, manager, events, control, start);
+            } catch (DivergenceException e) {
+                Path ckpt = out.resolve(Checkpoint.DIR);
+                String where = java.nio.file.Files.isDirectory(ckpt)
+                        ? "; the weights of the last good epoch are in " + ckpt
+                        : "; no epoch finished, and the input model " + cfg.model() + " is unchanged";
+                events.accept(new RunEvent.Failed(e.getMessage() + where));
+                throw new DivergenceException(e.getMessage() + where);
             }
-            after = Evaluation.of(net, manager, data.test(), info.normalization()).accuracy();
-            Accounting acc = Accounting.of(sets, hard.keep(), pc.budget(), net);
-            events.accept(new RunEvent.Hardened(before, after, after - before, sharpness, acc.achieved(),
-                    pc.sparsity()));
-            events.accept(new RunEvent.Message("info", String.format(
-                    "hardened: accuracy %.2f%% -> %.2f%% (gap %+.2f points), sharpness %.4f, sparsity %.6f",
-                    100 * before, 100 * after, 100 * (after - before), sharpness, acc.achieved())));
-
-            // methods that prune at once train with the fixed mask during the prune epochs too: equal epochs
-            int fixedEpochs = cfg.finetuneEpochs()
-                    + (pc.method() == PruneConfig.Method.MAGNITUDE || pc.method() == PruneConfig.Method.RANDOM
-                            ? cfg.pruneEpochs() : 0);
-            double finalAcc = after;
-            if (fixedEpochs > 0) {
-                events.accept(new RunEvent.Phase("finetune", fixedEpochs + " epochs with the hard mask fixed"));
-                TrainingLoop.Result r = loop(net, manager, data, info, cfg, fixedEpochs, loopEvents, control,
-                        "finetune", TrainingLoop.StepHook.both(hard, checkpoint));
-                finalAcc = r.test().accuracy();
-            }
-            hard.enforce();
-            double secs = (System.nanoTime() - start) / 1e9;
-            ModelInfo prunedInfo = new ModelInfo(ModelInfo.FORMAT, net.spec(), info.classNames(), data.id(),
-                    info.normalization(), finalAcc, data.test().count(), dense, acc.paramsAfter(), acc.flopsAfter(),
-                    acc.unitSparsity(), cfg.command(), cfg.seed(), null, null, Versions.all(), Instant.now().toString());
-            ModelStore.save(dir.modelDir(), net, prunedInfo, false);
-            Checkpoint.remove(dir);
-            PruneSummary s = new PruneSummary(lower(pc.method()), lower(pc.granularity()), lower(pc.budget()),
-                    lower(pc.scope()), pc.sparsity(), acc.achieved(), acc.unitSparsity(), acc.paramSparsity(),
-                    acc.flopSparsity(), dense, before, after, finalAcc, after - before, sharpness, epsAtHardening,
-                    acc.layers(), acc.paramsBefore(), acc.paramsAfter(), acc.flopsBefore(), acc.flopsAfter(),
-                    acc.units(), acc.kept(), secs, device.toString(), dir.modelDir().toString(),
-                    pc.granularity() == PruneConfig.Granularity.UNSTRUCTURED
-                            ? "unstructured sparsity: the weights are zeros in dense tensors, so dense kernels run no "
-                                    + "faster and the file is no smaller; use structured pruning for speed and size"
-                            : "");
-            dir.writeSummary(s);
-            events.accept(new RunEvent.Phase("done", String.format("final accuracy %.2f%% (dense %.2f%%)",
-                    100 * finalAcc, 100 * dense)));
-            return s;
-        } catch (DivergenceException e) {
-            Path ckpt = out.resolve(Checkpoint.DIR);
-            String where = java.nio.file.Files.isDirectory(ckpt)
-                    ? "; the weights of the last good epoch are in " + ckpt
-                    : "; no epoch finished, and the input model " + cfg.model() + " is unchanged";
-            listener.accept(new RunEvent.Failed(e.getMessage() + where));
-            throw new DivergenceException(e.getMessage() + where);
         }
+    }
+
+    private static PruneSummary body(PruneRunConfig cfg, Dataset data, Device device, RunDirectory dir,
+            NDManager manager, Consumer<RunEvent> events, RunControl control, long start)
+            throws IOException, ModelFormatException, RunCancelledException, DivergenceException {
+        PruneConfig pc = cfg.prune();
+        Engine.getInstance().setRandomSeed((int) cfg.seed());
+        ModelStore.Loaded loaded = ModelStore.load(Path.of(cfg.model()), manager);
+        Network net = loaded.network();
+        ModelInfo info = loaded.info();
+        List<UnitSet> sets = UnitSets.of(net, pc.granularity());
+        List<Problem> problems = Problems.build(sets, pc.budget(), pc.scope(), pc.keptFraction());
+        checkBudget(problems, pc);
+
+        events.accept(new RunEvent.Phase("dense", "evaluating " + info.architecture().id() + " on " + data.id()));
+        double dense = Evaluation.of(net, manager, data.test(), info.normalization()).accuracy();
+        events.accept(new RunEvent.Message("info", String.format("dense accuracy %.2f%%", 100 * dense)));
+
+        int perEpoch = new Batches(data.train(), info.normalization(), cfg.batchSize()).count();
+        int pruneSteps = perEpoch * cfg.pruneEpochs();
+        TrainingLoop.StepHook checkpoint = checkpointHook(dir, net, info, data);
+        double before;
+        double after;
+        double sharpness = 1.0;
+        double epsAtHardening = Double.NaN;
+        HardMasks hard;
+        Consumer<RunEvent> loopEvents = events;
+        switch (pc.method()) {
+            case DTP -> {
+                events.accept(new RunEvent.Phase("prune", String.format(
+                        "DTP, %d unit sets, %d transport problem(s), target sparsity %.4f (%s, %s), ε₀ %.3g, %s",
+                        sets.size(), problems.size(), pc.sparsity(), lower(pc.budget()), lower(pc.scope()),
+                        pc.initialEpsilon(), lower(pc.temperature()))));
+                DtpEngine engine = new DtpEngine(sets, problems, pc, manager, pruneSteps, events);
+                if (cfg.pruneEpochs() > 0) {
+                    loop(net, manager, data, info, cfg, cfg.pruneEpochs(), loopEvents, control, "prune",
+                            TrainingLoop.StepHook.both(engine, checkpoint));
+                }
+                before = TrainingLoop.evaluate(net, manager, data.test(), info.normalization(), engine).accuracy();
+                sharpness = engine.sharpness(manager);
+                epsAtHardening = engine.epsilon();
+                hard = new HardMasks(sets, engine.harden(), manager);
+                engine.close();
+            }
+            case GMP -> {
+                events.accept(new RunEvent.Phase("prune", "gradual magnitude pruning to " + pc.sparsity()));
+                Baselines.Gmp gmp = new Baselines.Gmp(sets, pc, manager, pruneSteps);
+                if (cfg.pruneEpochs() > 0) {
+                    loop(net, manager, data, info, cfg, cfg.pruneEpochs(), loopEvents, control, "prune",
+                            TrainingLoop.StepHook.both(gmp, checkpoint));
+                }
+                // the schedule ends exactly at the target; recompute so a zero-epoch phase is handled too
+                before = Evaluation.of(net, manager, data.test(), info.normalization()).accuracy();
+                if (gmp.masks() != null) {
+                    gmp.masks().close();
+                }
+                hard = new HardMasks(sets, Problems.harden(problems, Baselines.magnitudes(sets), sets.size()),
+                        manager);
+            }
+            default -> {
+                boolean magnitude = pc.method() == PruneConfig.Method.MAGNITUDE;
+                events.accept(new RunEvent.Phase("prune", (magnitude ? "one-shot magnitude" : "random")
+                        + " pruning to " + pc.sparsity() + ", then training with the mask fixed"));
+                before = dense;
+                List<float[]> sc = magnitude ? Baselines.magnitudes(sets) : Baselines.random(sets, cfg.seed());
+                hard = new HardMasks(sets, Problems.harden(problems, sc, sets.size()), manager);
+            }
+        }
+        after = Evaluation.of(net, manager, data.test(), info.normalization()).accuracy();
+        Accounting acc = Accounting.of(sets, hard.keep(), pc.budget(), net);
+        events.accept(new RunEvent.Hardened(before, after, after - before, sharpness, acc.achieved(),
+                pc.sparsity()));
+        events.accept(new RunEvent.Message("info", String.format(
+                "hardened: accuracy %.2f%% -> %.2f%% (gap %+.2f points), sharpness %.4f, sparsity %.6f",
+                100 * before, 100 * after, 100 * (after - before), sharpness, acc.achieved())));
+
+        // methods that prune at once train with the fixed mask during the prune epochs too: equal epochs
+        int fixedEpochs = cfg.finetuneEpochs()
+                + (pc.method() == PruneConfig.Method.MAGNITUDE || pc.method() == PruneConfig.Method.RANDOM
+                        ? cfg.pruneEpochs() : 0);
+        double finalAcc = after;
+        if (fixedEpochs > 0) {
+            events.accept(new RunEvent.Phase("finetune", fixedEpochs + " epochs with the hard mask fixed"));
+            TrainingLoop.Result r = loop(net, manager, data, info, cfg, fixedEpochs, loopEvents, control,
+                    "finetune", TrainingLoop.StepHook.both(hard, checkpoint));
+            finalAcc = r.test().accuracy();
+        }
+        hard.enforce();
+        double secs = (System.nanoTime() - start) / 1e9;
+        ModelInfo prunedInfo = new ModelInfo(ModelInfo.FORMAT, net.spec(), info.classNames(), data.id(),
+                info.normalization(), finalAcc, data.test().count(), dense, acc.paramsAfter(), acc.flopsAfter(),
+                acc.unitSparsity(), cfg.command(), cfg.seed(), null, null, Versions.all(), Instant.now().toString());
+        ModelStore.save(dir.modelDir(), net, prunedInfo, false);
+        Checkpoint.remove(dir);
+        PruneSummary s = new PruneSummary(lower(pc.method()), lower(pc.granularity()), lower(pc.budget()),
+                lower(pc.scope()), pc.sparsity(), acc.achieved(), acc.unitSparsity(), acc.paramSparsity(),
+                acc.flopSparsity(), dense, before, after, finalAcc, after - before, sharpness, epsAtHardening,
+                acc.layers(), acc.paramsBefore(), acc.paramsAfter(), acc.flopsBefore(), acc.flopsAfter(),
+                acc.units(), acc.kept(), secs, device.toString(), dir.modelDir().toString(),
+                pc.granularity() == PruneConfig.Granularity.UNSTRUCTURED
+                        ? "unstructured sparsity: the weights are zeros in dense tensors, so dense kernels run no "
+                                + "faster and the file is no smaller; use structured pruning for speed and size"
+                        : "");
+        dir.writeSummary(s);
+        events.accept(new RunEvent.Phase("done", String.format("final accuracy %.2f%% (dense %.2f%%)",
+                100 * finalAcc, 100 * dense)));
+        return s;
     }
 
     private static TrainingLoop.Result loop(Network net, NDManager manager, Dataset data, ModelInfo info,
@@ -206,6 +215,16 @@ public final class PruneRun {
                 }
             }
         };
+    }
+
+    /** Checks granularity and budget on the model's architecture before anything is written. */
+    private static void validate(ModelInfo info, PruneConfig pc) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            Network net = io.otprune.model.Architectures.build(info.architecture());
+            net.initialize(m);
+            List<UnitSet> sets = UnitSets.of(net, pc.granularity());
+            checkBudget(Problems.build(sets, pc.budget(), pc.scope(), pc.keptFraction()), pc);
+        }
     }
 
     private static void checkBudget(List<Problem> problems, PruneConfig pc) {
