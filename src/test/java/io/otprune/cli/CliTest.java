@@ -91,6 +91,30 @@ class CliTest {
     }
 
     @Test
+    void pruneRefusesBadInputWithExitTwo() throws Exception {
+        Path model = Files.createDirectories(tmp.resolve("m"));
+        String out = tmp.resolve("out").toString();
+        String[][] cases = {
+            {"--sparsity", "abc"}, {"--sparsity", "1"}, {"--sparsity", "-0.1"}, {"--sparsity", "NaN"},
+            {"--sparsity", "0.5", "--method", "lottery"}, {"--sparsity", "0.5", "--granularity", "blocks"},
+            {"--sparsity", "0.5", "--budget", "bytes"}, {"--sparsity", "0.5", "--scope", "local"},
+            {"--sparsity", "0.5", "--temperature", "hot"}, {"--sparsity", "0.5"} // model folder has no model.json
+        };
+        String[] expected = {"must be a number", "in [0, 1)", "in [0, 1)", "in [0, 1)", "unknown method 'lottery'",
+            "unknown granularity 'blocks'", "unknown budget 'bytes'", "unknown scope 'local'",
+            "unknown temperature mode 'hot'", "model.json: missing"};
+        for (int i = 0; i < cases.length; i++) {
+            List<String> args = new java.util.ArrayList<>(List.of("prune", "--model", model.toString(), "--out", out));
+            args.addAll(List.of(cases[i]));
+            Result r = run(args.toArray(String[]::new));
+            assertThat(r.code()).as(String.join(" ", cases[i])).isEqualTo(2);
+            assertThat(r.err()).contains(expected[i]);
+            assertThat(r.err().strip().lines()).hasSize(1);
+        }
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
+
+    @Test
     void corruptModelFailsWithOneLine() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("bad"));
         Files.writeString(dir.resolve("model.json"), "{\"format\": 1}");

@@ -1,0 +1,134 @@
+package io.otprune.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.otprune.model.ModelStore;
+import io.otprune.model.PrunableLayer;
+import io.otprune.prune.PruneConfig;
+import io.otprune.train.DivergenceException;
+import io.otprune.train.RunControl;
+import io.otprune.train.RunEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PruneRunTest {
+    @TempDir
+    static Path tmp;
+    static Path dense;
+
+    @BeforeAll
+    static void trainDense() throws Exception {
+        dense = tmp.resolve("dense");
+        TrainRun.execute(new TrainRunConfig("mlp-300-100", "mnist-small", "sgd", 0.05, 0.9, 5e-4, 2, 128, 1, "cpu",
+                "test"), tmp.resolve("train-run"), false, dense, e -> {}, new RunControl());
+    }
+
+    static PruneRunConfig config(PruneConfig pc, int p, int f) {
+        return new PruneRunConfig(dense.toString(), "mnist-small", pc, p, f, 0.01, 128, 1, "cpu", "test");
+    }
+
+    @Test
+    void everyMethodHitsTheExactCountBudgetAndWritesTheRunFiles() throws Exception {
+        for (PruneConfig.Method m : PruneConfig.Method.values()) {
+            PruneConfig pc = new PruneConfig(m, PruneConfig.Granularity.UNSTRUCTURED, PruneConfig.Budget.COUNT,
+                    PruneConfig.Scope.GLOBAL, 0.8, PruneConfig.TemperatureMode.AUTO, 0, 1, 0.05);
+            Path out = tmp.resolve("run-" + m);
+            List<RunEvent> events = new ArrayList<>();
+            PruneSummary s = PruneRun.execute(config(pc, 1, 1), out, false, events::add, new RunControl());
+            // 266,200 weights: exactly 53,240 kept
+            assertThat(s.unitsKept()).as(m.name()).isEqualTo(53_240);
+            assertThat(s.achievedSparsity()).isEqualTo(1 - 53_240.0 / 266_200);
+            assertThat(s.achievedSparsity()).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(s.paramsAfter()).isEqualTo(266_610 - (266_200 - 53_240));
+            assertThat(s.finalAccuracy()).isGreaterThan(0.5);
+            for (String f : List.of("run.json", "metrics.jsonl", "summary.json", "model/model.json", "model/model.params")) {
+                assertThat(out.resolve(f)).exists();
+            }
+            assertThat(out.resolve("checkpoint")).doesNotExist();
+            assertThat(events).anyMatch(e -> e instanceof RunEvent.Hardened);
+            JsonObject json = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
+            for (String key : List.of("targetSparsity", "achievedSparsity", "achievedUnitSparsity",
+                    "achievedParamSparsity", "achievedFlopSparsity", "denseAccuracy", "finalAccuracy", "hardeningGap",
+                    "maskSharpnessAtHardening", "perLayer", "paramsBefore", "paramsAfter", "flopsBefore", "flopsAfter",
+                    "seconds", "device")) {
+                assertThat(json.has(key)).as(key).isTrue();
+            }
+            // the saved model really has the zeros, exactly as many as pruned
+            try (NDManager mgr = NDManager.newBaseManager(Device.cpu())) {
+                ModelStore.Loaded l = ModelStore.load(out.resolve("model"), mgr);
+                long zeros = 0;
+                for (PrunableLayer layer : l.network().layers()) {
+                    for (float v : layer.weight().getArray().toFloatArray()) {
+                        zeros += v == 0f ? 1 : 0;
+                    }
+                }
+                assertThat(zeros).isEqualTo(266_200 - 53_240);
+                assertThat(l.info().sparsity()).isEqualTo(s.achievedUnitSparsity());
+            }
+        }
+    }
+
+    @Test
+    void dtpReportsSharpnessAndAHardeningGap() throws Exception {
+        PruneConfig pc = PruneConfig.defaults(PruneConfig.Method.DTP, PruneConfig.Granularity.UNSTRUCTURED, 0.9);
+        PruneSummary s = PruneRun.execute(config(pc, 2, 0), tmp.resolve("dtp"), false, e -> {}, new RunControl());
+        assertThat(s.maskSharpnessAtHardening()).isGreaterThanOrEqualTo(0.99);
+        assertThat(s.hardeningGap()).isEqualTo(s.accuracyAfterHardening() - s.accuracyBeforeHardening());
+        assertThat(Math.abs(s.hardeningGap())).isLessThan(0.05);
+        assertThat(s.finalAccuracy()).isEqualTo(s.accuracyAfterHardening()); // no fine-tune epochs
+    }
+
+    @Test
+    void flopBudgetWithinOneUnitAndLayerScopeExact() throws Exception {
+        PruneConfig flops = new PruneConfig(PruneConfig.Method.MAGNITUDE, PruneConfig.Granularity.UNSTRUCTURED,
+                PruneConfig.Budget.FLOPS, PruneConfig.Scope.LAYER, 0.5, PruneConfig.TemperatureMode.AUTO, 0, 1, 0.05);
+        PruneSummary s = PruneRun.execute(config(flops, 0, 0), tmp.resolve("flops"), false, e -> {}, new RunControl());
+        for (PruneSummary.Layer l : s.perLayer()) {
+            assertThat(l.kept()).isEqualTo(Math.round(0.5 * l.units()));
+        }
+        assertThat(s.achievedFlopSparsity()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-5));
+    }
+
+    @Test
+    void badInputIsRefusedBeforeAnythingIsWritten() {
+        PruneConfig pc = PruneConfig.defaults(PruneConfig.Method.DTP, PruneConfig.Granularity.UNSTRUCTURED, 0.5);
+        Path out = tmp.resolve("never");
+        PruneRunConfig wrongData = new PruneRunConfig(dense.toString(), "no-such-data", pc, 1, 0, 0.01, 128, 1, "cpu", "");
+        assertThatThrownBy(() -> PruneRun.execute(wrongData, out, false, e -> {}, new RunControl()))
+                .hasMessageContaining("unknown data set");
+        PruneRunConfig noModel = new PruneRunConfig(tmp.resolve("nothing").toString(), "mnist-small", pc, 1, 0, 0.01,
+                128, 1, "cpu", "");
+        assertThatThrownBy(() -> PruneRun.execute(noModel, out, false, e -> {}, new RunControl()))
+                .hasMessageContaining("not a model folder");
+        PruneConfig extreme = new PruneConfig(PruneConfig.Method.DTP, PruneConfig.Granularity.UNSTRUCTURED,
+                PruneConfig.Budget.COUNT, PruneConfig.Scope.LAYER, 0.9999, PruneConfig.TemperatureMode.AUTO, 0, 1, 0.05);
+        assertThatThrownBy(() -> PruneRun.execute(config(extreme, 1, 0), out, false, e -> {}, new RunControl()))
+                .isInstanceOf(PruneRun.BudgetException.class).hasMessageContaining("cannot be met");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void divergingRunStopsAndKeepsTheLastGoodEpoch() throws Exception {
+        PruneConfig pc = new PruneConfig(PruneConfig.Method.MAGNITUDE, PruneConfig.Granularity.UNSTRUCTURED,
+                PruneConfig.Budget.COUNT, PruneConfig.Scope.GLOBAL, 0.5, PruneConfig.TemperatureMode.AUTO, 0, 1, 0.05);
+        // a learning rate that blows up at once
+        PruneRunConfig cfg = new PruneRunConfig(dense.toString(), "mnist-small", pc, 0, 1, 1e7, 128, 1, "cpu", "");
+        Path out = tmp.resolve("diverge");
+        assertThatThrownBy(() -> PruneRun.execute(cfg, out, false, e -> {}, new RunControl()))
+                .isInstanceOf(DivergenceException.class).hasMessageContaining("diverged")
+                .hasMessageContaining("unchanged");
+        assertThat(Files.readString(out.resolve("metrics.jsonl"))).contains("\"type\":\"failed\"");
+        assertThat(out.resolve("model")).doesNotExist();
+        assertThat(dense.resolve("model.json")).exists();
+    }
+}
