@@ -35,7 +35,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; each writes its figures as JSON.",
-        subcommands = {BenchCommand.Train.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Ot.class, BenchCommand.Overhead.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -43,6 +43,35 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    /** Wall time of each training step after {@code warmup} steps, in ms, with the given hook. */
+    static double[] stepTimes(Network net, NDManager m, ImageSet train, Normalization norm, int batchSize, int warmup,
+            int steps, TrainingLoop.StepHook hook) throws Exception {
+        double[] ms = new double[steps];
+        long[] last = {System.nanoTime()};
+        int[] count = {0};
+        TrainConfig c = new TrainConfig("sgd", 0.01, 0.9, 5e-4, 1, batchSize, 1, 1);
+        new TrainingLoop(net, m, train, null, norm, c, e -> {
+            if (e instanceof RunEvent.Step) {
+                long now = System.nanoTime();
+                int k = count[0]++;
+                if (k >= warmup && k - warmup < steps) {
+                    ms[k - warmup] = (now - last[0]) / 1e6;
+                }
+                last[0] = now;
+            }
+        }, new RunControl(), "bench").withHook(hook).run();
+        return ms;
+    }
+
+    /** A training set of exactly n samples (cycling through the data set). */
+    static ImageSet samples(ImageSet set, int n) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i % set.count();
+        }
+        return set.select(idx);
     }
 
     static double median(double[] v) {
@@ -112,33 +141,15 @@ final class BenchCommand implements Runnable {
         }
 
         private Map<String, Object> measure(String id, Dataset ds, Device dev) throws Exception {
-            int need = (steps + warmup) * batchSize;
-            int[] idx = new int[need];
-            for (int i = 0; i < need; i++) {
-                idx[i] = i % ds.train().count();
-            }
-            ImageSet train = ds.train().select(idx);
+            ImageSet train = samples(ds.train(), (steps + warmup) * batchSize);
             Normalization norm = Normalization.of(ds.train());
-            double[] ms = new double[steps];
+            double[] ms;
             double evalRate;
             try (NDManager m = NDManager.newBaseManager(dev)) {
                 Engine.getInstance().setRandomSeed(1);
                 Network net = Architectures.build(Architectures.defaultSpec(id, 1, 28, 28, ds.numClasses()));
                 net.initialize(m);
-                long[] last = {0};
-                int[] count = {0};
-                TrainConfig c = new TrainConfig("sgd", 0.01, 0.9, 5e-4, 1, batchSize, 1, 1);
-                last[0] = System.nanoTime();
-                new TrainingLoop(net, m, train, null, norm, c, e -> {
-                    if (e instanceof RunEvent.Step) {
-                        long now = System.nanoTime();
-                        int k = count[0]++;
-                        if (k >= warmup) {
-                            ms[k - warmup] = (now - last[0]) / 1e6;
-                        }
-                        last[0] = now;
-                    }
-                }, new RunControl(), "bench").run();
+                ms = stepTimes(net, m, train, norm, batchSize, warmup, steps, new TrainingLoop.StepHook() {});
                 Evaluation.of(net, m, ds.test().select(Subsets.range(Math.min(1000, ds.test().count()))), norm);
                 long t0 = System.nanoTime();
                 Evaluation ev = Evaluation.of(net, m, ds.test(), norm);
@@ -156,6 +167,183 @@ final class BenchCommand implements Runnable {
             System.out.printf("%-12s %7d %12.0f %10.2f %12.0f %8.0f MiB%n", id, batchSize, batchSize * 1000.0 / med,
                     med, evalRate, ProcessMemory.peakRssMiB());
             return row;
+        }
+    }
+
+    @Command(name = "ot", mixinStandardHelpOptions = true,
+            description = "Two-point transport: one Sinkhorn iteration and a converged solve vs a plain pass over the scores.")
+    static final class Ot implements Callable<Integer> {
+        @Option(names = "--sizes", split = ",", defaultValue = "10000,100000,1000000,10000000",
+                description = "Numbers of units (default ${DEFAULT-VALUE}).")
+        List<Integer> sizes;
+
+        @Option(names = "--out", defaultValue = "target/bench-ot.json", description = "JSON output (default ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Mixin
+        Main.CommonOptions common;
+
+        @Override
+        public Integer call() throws Exception {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            System.out.printf("%-10s %-8s %-6s %10s %12s %12s %12s %12s %12s%n", "n", "ε", "path", "pass ms",
+                    "1 iter ms", "iter/pass", "solve ms", "solve/pass", "active");
+            for (int n : sizes) {
+                java.util.SplittableRandom r = new java.util.SplittableRandom(n);
+                float[] s = new float[n];
+                for (int i = 0; i < n; i++) {
+                    s[i] = (float) Math.abs(r.nextGaussian()); // like normalised magnitudes: mean ~0.8
+                }
+                int reps = n >= 10_000_000 ? 5 : n >= 1_000_000 ? 11 : 31;
+                for (double eps : new double[] {0.5, 1e-3}) {
+                    double rho = 0.1;
+                    double[] pass = new double[reps], iter = new double[reps], solve = new double[reps];
+                    io.otprune.ot.TwoPointTransport.Solution sol = null;
+                    double sink = 0;
+                    for (int k = -2; k < reps; k++) { // two warm-up rounds for the JIT
+                        long t0 = System.nanoTime();
+                        double sum = 0;
+                        for (float v : s) {
+                            sum += v;
+                        }
+                        long t1 = System.nanoTime();
+                        double tau = io.otprune.ot.TwoPointTransport.sinkhornStep(0.5,
+                                io.otprune.ot.TwoPointTransport.keptMass(s, null, 0.5, eps), rho, eps);
+                        long t2 = System.nanoTime();
+                        sol = io.otprune.ot.TwoPointTransport.solve(s, null, rho, eps, 1e-12);
+                        long t3 = System.nanoTime();
+                        sink += sum + tau + sol.tau();
+                        if (k >= 0) {
+                            pass[k] = (t1 - t0) / 1e6;
+                            iter[k] = (t2 - t1) / 1e6;
+                            solve[k] = (t3 - t2) / 1e6;
+                        }
+                    }
+                    rows.add(row(n, eps, "java", median(pass), median(iter), median(solve), sol.activeUnits(), sink));
+                    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+                        ai.djl.ndarray.NDArray sa = m.create(s);
+                        double[] npass = new double[reps], niter = new double[reps], nsolve = new double[reps];
+                        for (int k = -2; k < reps; k++) {
+                            long t0 = System.nanoTime();
+                            double sum = sa.sum().getFloat();
+                            long t1 = System.nanoTime();
+                            double tau = io.otprune.ot.TwoPointTransportND.sinkhornStep(sa, null, 0.5, rho, eps);
+                            long t2 = System.nanoTime();
+                            double st = io.otprune.ot.TwoPointTransportND.solve(sa, null, rho, eps, 1e-12).tau();
+                            long t3 = System.nanoTime();
+                            sink += sum + tau + st;
+                            if (k >= 0) {
+                                npass[k] = (t1 - t0) / 1e6;
+                                niter[k] = (t2 - t1) / 1e6;
+                                nsolve[k] = (t3 - t2) / 1e6;
+                            }
+                        }
+                        rows.add(row(n, eps, "ndarray", median(npass), median(niter), median(nsolve), n, sink));
+                    }
+                }
+            }
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("benchmark", "ot");
+            doc.put("rho", 0.1);
+            doc.put("threads", Runtime.getRuntime().availableProcessors());
+            doc.put("versions", Versions.all());
+            doc.put("time", Instant.now().toString());
+            doc.put("results", rows);
+            Files2.writeAtomically(out, Json.PRETTY.toJson(doc) + "\n");
+            System.out.println("written " + out.toAbsolutePath());
+            return 0;
+        }
+
+        private static Map<String, Object> row(int n, double eps, String path, double pass, double iter, double solve,
+                int active, double sink) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("n", n);
+            m.put("epsilon", eps);
+            m.put("path", path);
+            m.put("plainPassMs", pass);
+            m.put("sinkhornIterationMs", iter);
+            m.put("iterationOverPass", iter / pass);
+            m.put("convergedSolveMs", solve);
+            m.put("solveOverPass", solve / pass);
+            m.put("activeUnitsInNewton", active);
+            System.out.printf("%-10d %-8.0e %-6s %10.3f %12.3f %12.1f %12.3f %12.1f %12d%s%n", n, eps, path, pass, iter,
+                    iter / pass, solve, solve / pass, active, sink == 42 ? " " : "");
+            return m;
+        }
+    }
+
+    @Command(name = "overhead", mixinStandardHelpOptions = true,
+            description = "DTP training step time / plain training step time, same model and batch.")
+    static final class Overhead implements Callable<Integer> {
+        @Option(names = "--model", split = ",", defaultValue = "lenet5,resnet20", description = "Architectures (default ${DEFAULT-VALUE}).")
+        List<String> models;
+
+        @Option(names = "--steps", defaultValue = "60", description = "Measured steps (default ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--warmup", defaultValue = "10", description = "Warm-up steps (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(names = "--out", defaultValue = "target/bench-overhead.json", description = "JSON output (default ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Mixin
+        Main.CommonOptions common;
+
+        @Override
+        public Integer call() throws Exception {
+            Dataset ds = Datasets.load(Datasets.FASHION_SMALL);
+            Normalization norm = Normalization.of(ds.train());
+            ImageSet train = samples(ds.train(), (steps + warmup) * batchSize);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            System.out.printf("%-10s %-26s %10s %8s%n", "model", "variant", "ms/step", "ratio");
+            for (String id : models) {
+                double plain = 0;
+                for (String variant : new String[] {"plain", "dtp (1 Sinkhorn iteration)", "dtp (converged solve)"}) {
+                    double med;
+                    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+                        Engine.getInstance().setRandomSeed(1);
+                        Network net = Architectures.build(Architectures.defaultSpec(id, 1, 28, 28, 10));
+                        net.initialize(m);
+                        TrainingLoop.StepHook hook = new TrainingLoop.StepHook() {};
+                        if (!variant.equals("plain")) {
+                            io.otprune.prune.PruneConfig pc = new io.otprune.prune.PruneConfig(
+                                    io.otprune.prune.PruneConfig.Method.DTP,
+                                    io.otprune.prune.PruneConfig.Granularity.UNSTRUCTURED,
+                                    io.otprune.prune.PruneConfig.Budget.COUNT, io.otprune.prune.PruneConfig.Scope.GLOBAL,
+                                    0.9, io.otprune.prune.PruneConfig.TemperatureMode.AUTO, 0,
+                                    variant.contains("converged") ? 0 : 1, 0.05);
+                            var sets = io.otprune.prune.UnitSets.of(net, pc.granularity());
+                            hook = new io.otprune.prune.DtpEngine(sets, io.otprune.prune.Problems.build(sets,
+                                    pc.budget(), pc.scope(), pc.keptFraction()), pc, m, steps + warmup, e -> {});
+                        }
+                        med = median(stepTimes(net, m, train, norm, batchSize, warmup, steps, hook));
+                    }
+                    if (variant.equals("plain")) {
+                        plain = med;
+                    }
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("model", id);
+                    row.put("variant", variant);
+                    row.put("medianMsPerStep", med);
+                    row.put("ratioToPlain", med / plain);
+                    rows.add(row);
+                    System.out.printf("%-10s %-26s %10.2f %8.3f%n", id, variant, med, med / plain);
+                }
+            }
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("benchmark", "overhead");
+            doc.put("batchSize", batchSize);
+            doc.put("threads", Runtime.getRuntime().availableProcessors());
+            doc.put("versions", Versions.all());
+            doc.put("time", Instant.now().toString());
+            doc.put("results", rows);
+            Files2.writeAtomically(out, Json.PRETTY.toJson(doc) + "\n");
+            System.out.println("written " + out.toAbsolutePath());
+            return 0;
         }
     }
 }

@@ -1,0 +1,171 @@
+package io.otprune.cli;
+
+import io.otprune.model.ModelStore;
+import io.otprune.prune.PruneConfig;
+import io.otprune.run.PruneRun;
+import io.otprune.run.PruneRunConfig;
+import io.otprune.run.PruneSummary;
+import io.otprune.train.RunControl;
+import io.otprune.util.Files2;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = "Run a grid of pruning runs (models x methods x sparsities x seeds); write results.csv and results.md.")
+final class SweepCommand implements Callable<Integer> {
+    @Option(names = "--models", split = ",", required = true, description = "Model folders, comma-separated.")
+    List<Path> models;
+
+    @Option(names = "--methods", split = ",", defaultValue = "dtp,gmp,magnitude,random", description = "Methods (default ${DEFAULT-VALUE}).")
+    List<String> methods;
+
+    @Option(names = "--sparsities", split = ",", required = true, description = "Sparsities, comma-separated.")
+    List<Double> sparsities;
+
+    @Option(names = "--seeds", split = ",", defaultValue = "1", description = "Seeds (default ${DEFAULT-VALUE}).")
+    List<Long> seeds;
+
+    @Option(names = "--data", defaultValue = "fashion-mnist-small", description = "Data set (default ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--granularity", defaultValue = "unstructured", description = "Granularity (default ${DEFAULT-VALUE}).")
+    String granularity;
+
+    @Option(names = "--budget", defaultValue = "count", description = "Budget (default ${DEFAULT-VALUE}).")
+    String budget;
+
+    @Option(names = "--scope", defaultValue = "global", description = "Scope (default ${DEFAULT-VALUE}).")
+    String scope;
+
+    @Option(names = "--temperature", defaultValue = "auto", description = "auto or schedule (default ${DEFAULT-VALUE}).")
+    String temperature;
+
+    @Option(names = "--sinkhorn-iterations", defaultValue = "1", description = "1, or 0 for converged (default ${DEFAULT-VALUE}).")
+    int sinkhornIterations;
+
+    @Option(names = "--prune-epochs", defaultValue = "2", description = "Prune epochs (default ${DEFAULT-VALUE}).")
+    int pruneEpochs;
+
+    @Option(names = "--finetune-epochs", defaultValue = "1", description = "Fine-tune epochs (default ${DEFAULT-VALUE}).")
+    int finetuneEpochs;
+
+    @Option(names = "--lr", defaultValue = "0.01", description = "Weight learning rate (default ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--label", defaultValue = "", description = "Extra column value identifying this sweep in the table.")
+    String label;
+
+    @Option(names = "--out", required = true, description = "Folder for the runs and the result tables.")
+    Path out;
+
+    @Option(names = "--force", description = "Reuse an existing output folder (finished runs are kept and skipped).")
+    boolean force;
+
+    @Mixin
+    Main.CommonOptions common;
+
+    record Row(String model, String method, double target, long seed, double dense, double finalAcc, double achieved,
+            double gap, double sharpness, double minutes) {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (!force && !Files2.isAbsentOrEmptyDir(out)) {
+            throw new UsageException("output folder " + out + " exists and is not empty (pass --force to resume)");
+        }
+        for (double s : sparsities) {
+            if (!(s >= 0 && s < 1)) {
+                throw new UsageException("sparsities must be in [0, 1), got " + s);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Path model : models) {
+            String name = ModelStore.readInfo(model).architecture().id();
+            for (String method : methods) {
+                for (double s : sparsities) {
+                    for (long seed : seeds) {
+                        Path dir = out.resolve(String.format(Locale.ROOT, "%s-%s-%s-s%d", model.getFileName(), method,
+                                s, seed));
+                        PruneSummary sum = dir.resolve("summary.json").toFile().exists()
+                                ? io.otprune.util.Json.PRETTY.fromJson(Files.readString(dir.resolve("summary.json")),
+                                        PruneSummary.class)
+                                : run(model, method, s, seed, dir);
+                        rows.add(new Row(name, method, s, seed, sum.denseAccuracy(), sum.finalAccuracy(),
+                                sum.achievedSparsity(), sum.hardeningGap(), sum.maskSharpnessAtHardening(),
+                                sum.seconds() / 60));
+                        System.out.printf(Locale.ROOT, "%-12s %-9s %.2f seed %d: final %.2f%% (dense %.2f%%), achieved %.6f, gap %+.2f%n",
+                                name, method, s, seed, 100 * sum.finalAccuracy(), 100 * sum.denseAccuracy(),
+                                sum.achievedSparsity(), 100 * sum.hardeningGap());
+                    }
+                }
+            }
+        }
+        writeTables(rows);
+        System.out.println("written " + out.resolve("results.csv") + " and " + out.resolve("results.md"));
+        return 0;
+    }
+
+    private PruneSummary run(Path model, String method, double s, long seed, Path dir) throws Exception {
+        PruneConfig pc;
+        try {
+            pc = new PruneConfig(PruneConfig.parse(PruneConfig.Method.class, method, "method"),
+                    PruneConfig.parse(PruneConfig.Granularity.class, granularity, "granularity"),
+                    PruneConfig.parse(PruneConfig.Budget.class, budget, "budget"),
+                    PruneConfig.parse(PruneConfig.Scope.class, scope, "scope"), s,
+                    PruneConfig.parse(PruneConfig.TemperatureMode.class, temperature, "temperature mode"), 0,
+                    sinkhornIterations, 0.05);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        String cmd = String.format(Locale.ROOT, "otprune prune --model %s --data %s --method %s --granularity %s --budget %s "
+                + "--scope %s --sparsity %s --prune-epochs %d --finetune-epochs %d --temperature %s "
+                + "--sinkhorn-iterations %d --lr %s --seed %d", model, data, method, granularity, budget, scope, s,
+                pruneEpochs, finetuneEpochs, temperature, sinkhornIterations, lr, seed);
+        PruneRunConfig cfg = new PruneRunConfig(model.toString(), data, pc, pruneEpochs, finetuneEpochs, lr, 128, seed,
+                device, cmd);
+        return PruneRun.execute(cfg, dir, true, e -> {}, new RunControl());
+    }
+
+    private void writeTables(List<Row> rows) throws Exception {
+        StringBuilder csv = new StringBuilder("label,model,method,targetSparsity,seed,denseAccuracy,finalAccuracy,"
+                + "achievedSparsity,hardeningGap,sharpnessAtHardening,minutes\n");
+        for (Row r : rows) {
+            csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%.4f,%.4f,%.8f,%.4f,%.4f,%.2f%n", label, r.model(),
+                    r.method(), r.target(), r.seed(), r.dense(), r.finalAcc(), r.achieved(), r.gap(), r.sharpness(),
+                    r.minutes()));
+        }
+        Files2.writeAtomically(out.resolve("results.csv"), csv.toString());
+        Map<String, List<Row>> groups = new LinkedHashMap<>();
+        for (Row r : rows) {
+            groups.computeIfAbsent(r.model() + "|" + r.method() + "|" + r.target(), k -> new ArrayList<>()).add(r);
+        }
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "Data %s, %s %s budget, %s scope, temperature %s, %d+%d epochs (prune+fine-tune), "
+                + "means over seeds %s.%n%n", data, granularity, budget, scope, temperature, pruneEpochs,
+                finetuneEpochs, seeds));
+        md.append("| model | method | target | dense acc | final acc | Δ vs dense | achieved | hardening gap | min |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (List<Row> g : groups.values()) {
+            Row f = g.get(0);
+            double dense = g.stream().mapToDouble(Row::dense).average().orElse(Double.NaN);
+            double fin = g.stream().mapToDouble(Row::finalAcc).average().orElse(Double.NaN);
+            double ach = g.stream().mapToDouble(Row::achieved).average().orElse(Double.NaN);
+            double gap = g.stream().mapToDouble(Row::gap).average().orElse(Double.NaN);
+            double min = g.stream().mapToDouble(Row::minutes).average().orElse(Double.NaN);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %+.2f | %.6f | %+.2f | %.1f |%n",
+                    f.model(), f.method(), f.target(), 100 * dense, 100 * fin, 100 * (fin - dense), ach, 100 * gap, min));
+        }
+        Files2.writeAtomically(out.resolve("results.md"), md.toString());
+    }
+}
