@@ -70,8 +70,15 @@ public final class TwoPointTransport {
 
     /**
      * Solves K(τ) = ρ to |K − ρ| ≤ tol (or τ to machine precision), by Newton's method safeguarded with
-     * bisection. Units more than 40ε beyond the bracket are exactly 0 or 1 and are summed once, so late in
-     * training (small ε) the Newton iterations only touch the few units near the threshold.
+     * bisection, in three passes over the units plus Newton iterations over the few near the threshold:
+     * <ol>
+     *   <li>the range of the scores;
+     *   <li>a histogram of their masses, which brackets τ rigorously (a bin's lower and upper edges bound K from
+     *       below and above) to within a bin, with exponentials evaluated only for bins within 40ε of the trial τ;
+     *   <li>a split: units more than 40ε beyond the bracket are exactly 0 or 1 (σ(40) = 1 − 4e−18), summed once;
+     *       the rest, the active units, are copied out.
+     * </ol>
+     * Late in training (ε small against the score spread) the active units are a small fraction of all.
      *
      * @param mu masses summing to 1, or null for uniform
      */
@@ -81,54 +88,83 @@ public final class TwoPointTransport {
         if (n == 0) {
             throw new IllegalArgumentException("no units");
         }
-        // Pass 1: range.
+        double margin = SATURATION * eps;
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (float v : s) {
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
+            if (v < lo) {
+                lo = v;
+            }
+            if (v > hi) {
+                hi = v;
+            }
         }
         int passes = 1;
-        // K(lo − 40ε) = 1 > ρ and K(hi + 40ε) = 0 < ρ: a valid bracket.
-        double a = lo - SATURATION * eps, b = hi + SATURATION * eps;
-        // Pass 2: narrow the bracket with a histogram; bounds of each bin give rigorous bounds of K.
-        if (hi > lo && n > 4096) {
-            double[] br = histogramBracket(s, mu, rho, eps, lo, hi);
-            a = Math.max(a, br[0]);
-            b = Math.min(b, br[1]);
-            passes++;
-        }
-        // Pass 3: split into units that are exactly kept / pruned for any τ in [a, b] and the active rest.
-        double fixedKept = 0;
-        double lowCut = a - SATURATION * eps, highCut = b + SATURATION * eps;
-        int active = 0;
-        for (float v : s) {
-            if (v > lowCut && v < highCut) {
-                active++;
-            }
-        }
-        float[] as = new float[active];
-        double[] am = mu == null ? null : new double[active];
-        int j = 0;
+        double a = lo - margin, b = hi + margin; // K(a) = 1 > ρ > 0 = K(b)
         double uniform = 1.0 / n;
-        for (int i = 0; i < n; i++) {
-            float v = s[i];
-            if (v >= highCut) {
-                fixedKept += mu == null ? uniform : mu[i];
-            } else if (v > lowCut) {
-                as[j] = v;
-                if (am != null) {
-                    am[j] = mu[i];
+        float[] as;
+        double[] am = null;
+        double fixedKept = 0;
+        int active;
+        // The histogram pays off when 40ε is narrow against the score range; otherwise every unit is active.
+        if (hi > lo && n > 4096 && 4 * margin < hi - lo) {
+            int bins = 8192;
+            double width = (hi - lo) / bins;
+            double scale = bins / (hi - lo);
+            double[] mass = new double[bins + 1];
+            int[] count = new int[bins + 1];
+            for (int i = 0; i < n; i++) {
+                int bi = (int) ((s[i] - lo) * scale);
+                if (bi >= bins) {
+                    bi = bins - 1;
                 }
-                j++;
+                mass[bi] += mu == null ? uniform : mu[i];
+                count[bi]++;
             }
+            passes++;
+            double[] above = new double[bins + 1]; // mass of bins i.. bins-1
+            for (int i = bins - 1; i >= 0; i--) {
+                above[i] = above[i + 1] + mass[i];
+            }
+            double tauLo = bracket(mass, above, lo, width, 0, rho, eps, a, b);
+            double tauHi = bracket(mass, above, lo, width, 1, rho, eps, a, b);
+            a = Math.max(a, tauLo - width); // a bin of slack for rounding in the bin assignment
+            b = Math.min(b, tauHi + width);
+            double lowCut = a - margin, highCut = b + margin;
+            int first = Math.max(0, (int) Math.floor((lowCut - lo) * scale) - 1);
+            int last = Math.min(bins - 1, (int) Math.floor((highCut - lo) * scale) + 1);
+            int capacity = 0;
+            for (int i = first; i <= last; i++) {
+                capacity += count[i];
+            }
+            as = new float[capacity];
+            am = mu == null ? null : new double[capacity];
+            int j = 0;
+            for (int i = 0; i < n; i++) {
+                float v = s[i];
+                if (v >= highCut) {
+                    fixedKept += mu == null ? uniform : mu[i];
+                } else if (v > lowCut) {
+                    as[j] = v;
+                    if (am != null) {
+                        am[j] = mu[i];
+                    }
+                    j++;
+                }
+            }
+            active = j;
+            passes++;
+        } else {
+            as = s;
+            am = mu;
+            active = n;
         }
-        passes += 2;
-        int iterations = 0;
         double w = mu == null ? uniform : 1.0;
         double target = rho - fixedKept;
         double tau = 0.5 * (a + b);
+        int iterations = 0;
+        double inv = 1.0 / eps;
         for (int it = 0; it < 200; it++) {
-            double k = 0, dk = 0, inv = 1.0 / eps;
+            double k = 0, dk = 0;
             for (int i = 0; i < active; i++) {
                 double m = sigmoid((as[i] - tau) * inv);
                 double wi = am == null ? w : am[i];
@@ -157,38 +193,27 @@ public final class TwoPointTransport {
         return new Solution(tau, keptMass(s, mu, tau, eps), passes + 1, iterations, active);
     }
 
-    /** [τ_lo, τ_hi] containing the solution, from a 1024-bin histogram of the scores. */
-    private static double[] histogramBracket(float[] s, double[] mu, double rho, double eps, double lo, double hi) {
-        int bins = 1024;
-        double width = (hi - lo) / bins;
-        double scale = bins / (hi - lo);
-        double[] mass = new double[bins];
-        double uniform = 1.0 / s.length;
-        for (int i = 0; i < s.length; i++) {
-            int bi = (int) ((s[i] - lo) * scale);
-            if (bi >= bins) {
-                bi = bins - 1;
-            } else if (bi < 0) {
-                bi = 0;
-            }
-            mass[bi] += mu == null ? uniform : mu[i];
-        }
-        // K_low(τ) uses each bin's lower edge (≤ K), K_high(τ) its upper edge (≥ K); both decrease in τ.
-        double tauLo = bisect(mass, lo, width, 0, rho, eps, lo - SATURATION * eps, hi + SATURATION * eps);
-        double tauHi = bisect(mass, lo, width, 1, rho, eps, lo - SATURATION * eps, hi + SATURATION * eps);
-        // One bin of slack on each side covers rounding in the bin assignment.
-        return new double[] {tauLo - width, tauHi + width};
-    }
-
-    private static double bisect(double[] mass, double lo, double width, int edge, double rho, double eps,
-            double a, double b) {
-        // Bin-width precision is all the bracket needs.
-        for (int it = 0; it < 60 && b - a > width / 4; it++) {
+    /**
+     * Bisection on the histogram for the τ where the bound of K (edge 0: bins at their lower edges, a lower bound
+     * of K; edge 1: upper edges, an upper bound) equals ρ, to a quarter bin. Bins beyond 40ε of the trial τ are
+     * saturated and come from the suffix sums, so each trial costs O(bins within 40ε).
+     */
+    private static double bracket(double[] mass, double[] above, double lo, double width, int edge, double rho,
+            double eps, double a, double b) {
+        int bins = mass.length - 1;
+        double margin = SATURATION * eps;
+        for (int it = 0; it < 80 && b - a > width / 4; it++) {
             double t = 0.5 * (a + b);
-            double k = 0;
-            for (int i = 0; i < mass.length; i++) {
-                if (mass[i] != 0) {
-                    k += mass[i] * sigmoid((lo + (i + edge) * width - t) / eps);
+            int from = Math.max(0, (int) Math.floor((t - margin - lo) / width) - 1);
+            int to = Math.min(bins - 1, (int) Math.ceil((t + margin - lo) / width) + 1);
+            double k = to + 1 <= bins ? above[Math.min(bins, to + 1)] : 0;
+            if (from > to) {
+                k = above[Math.min(bins, Math.max(0, from))];
+            } else {
+                for (int i = from; i <= to; i++) {
+                    if (mass[i] != 0) {
+                        k += mass[i] * sigmoid((lo + (i + edge) * width - t) / eps);
+                    }
                 }
             }
             if (k > rho) {
