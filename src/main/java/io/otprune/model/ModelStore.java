@@ -43,6 +43,7 @@ public final class ModelStore {
         Path parent = dir.getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".saving-");
+        Files2.shareable(tmp);
         try {
             Path params = tmp.resolve(ModelInfo.PARAMS_FILE);
             try (DataOutputStream dos = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(params)))) {

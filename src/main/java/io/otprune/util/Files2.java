@@ -28,9 +28,23 @@ public final class Files2 {
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
         try {
             Files.write(tmp, bytes);
+            shareable(tmp);
             move(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Gives a file (rw-r--r--) or folder (rwxr-xr-x) the usual permissions: temp files and folders are created
+     * private, but what we write is meant to be read. No-op where POSIX permissions do not exist.
+     */
+    public static void shareable(Path p) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
         }
     }
 
