@@ -65,7 +65,7 @@ public final class Baselines {
             if (done % every == 0 || done == totalSteps) {
                 double s = sparsityAt(config.sparsity(), done, totalSteps);
                 List<Problem> ps = Problems.build(sets, config.budget(), config.scope(), 1 - s);
-                boolean[][] keep = Problems.harden(ps, magnitudes(sets), sets.size());
+                boolean[][] keep = Selection.harden(sets, ps, magnitudes(sets), config, 1 - s);
                 if (masks != null) {
                     masks.close();
                 }

@@ -87,6 +87,7 @@ public final class DtpEngine implements TrainingLoop.StepHook {
         temperature = new Temperature(config.temperature(), config.initialEpsilon(), this.totalSteps);
         scoreOptimizer = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) config.scoreLearningRate()))
                 .build();
+        retarget();
         solveConverged();
     }
 
@@ -201,6 +202,7 @@ public final class DtpEngine implements TrainingLoop.StepHook {
         }
         if (stats) {
             stepsSinceStats = 0;
+            retarget();
             emitProgress(done, sums);
         }
         if (done % histogramInterval == 0 || done == totalSteps) {
@@ -270,6 +272,27 @@ public final class DtpEngine implements TrainingLoop.StepHook {
         }
     }
 
+    /**
+     * Channels under a parameter or FLOP budget: the plan's marginals use each channel's full-width cost, which
+     * overstates what removing adjacent channels saves. Re-target each problem's kept share to the linear share of
+     * what the exact selection would keep now, so the soft masks converge to the set hardening will pick.
+     */
+    private void retarget() {
+        boolean linear = sets.isEmpty() || !(sets.get(0) instanceof ChannelUnits)
+                || config.budget() == PruneConfig.Budget.COUNT;
+        if (linear) {
+            return;
+        }
+        boolean[][] keep = Selection.harden(sets, problems, Arrays.asList(scoresSnapshot()), config, config.keptFraction());
+        double[] share = Selection.linearShare(problems, keep);
+        for (int q = 0; q < problems.size(); q++) {
+            problems.get(q).setRho(Math.min(1 - 1e-6, Math.max(1e-6, share[q])));
+        }
+        // A new target is a jump the single Sinkhorn iteration follows only slowly once the masks are sharp
+        // (its contraction factor tends to 1); channel problems are small, so solve them outright.
+        solveConverged();
+    }
+
     private void sinkhornStep(double[] keptCost) {
         for (Problem p : problems) {
             double k = 0;
@@ -322,8 +345,13 @@ public final class DtpEngine implements TrainingLoop.StepHook {
         for (Problem p : problems) {
             taus.add(p.tau);
         }
+        double target = 0, all = 0;
+        for (Problem p : problems) {
+            target += p.rho() * p.totalCost();
+            all += p.totalCost();
+        }
         events.accept(new RunEvent.Prune("prune", done, totalSteps, temperature.value(), lastSharpness,
-                temperature.targetSharpness(done), kept / total, config.keptFraction(), taus, names, soft, hard));
+                temperature.targetSharpness(done), kept / total, target / all, taus, names, soft, hard));
     }
 
     private void emitHistograms(int done) {
@@ -387,7 +415,7 @@ public final class DtpEngine implements TrainingLoop.StepHook {
         for (UnitSet u : sets) {
             u.clearMask();
         }
-        return Problems.harden(problems, sc, sets.size());
+        return Selection.harden(sets, problems, sc, config, config.keptFraction());
     }
 
     /** Releases the score tensors. */

@@ -10,7 +10,7 @@ import java.util.List;
 public final class Problem {
     private final String name;
     private final int[] sets;
-    private final double rho;
+    private double rho;
     private final double[][] costs;
     private final double totalCost;
     private final double maxUnitCost;
@@ -46,6 +46,11 @@ public final class Problem {
     public String name() { return name; }
     public int[] sets() { return sets.clone(); }
     public double rho() { return rho; }
+
+    /** Re-targets the soft plan (structured cost budgets: the linear costs' share that the exact selection keeps). */
+    void setRho(double rho) {
+        this.rho = rho;
+    }
     public double tau() { return tau; }
     public double totalCost() { return totalCost; }
     public double maxUnitCost() { return maxUnitCost; }

@@ -14,9 +14,10 @@ import java.util.Locale;
  * @param eps0              initial temperature in units of the score spread (0: default 0.5)
  * @param sinkhornIterations transport iterations per training step: 1 (the method) or 0 for a converged solve
  * @param scoreLearningRate Adam learning rate of the importance scores
+ * @param minChannels       structured pruning keeps at least this many channels in every layer (no layer cut off)
  */
 public record PruneConfig(Method method, Granularity granularity, Budget budget, Scope scope, double sparsity,
-        TemperatureMode temperature, double eps0, int sinkhornIterations, double scoreLearningRate) {
+        TemperatureMode temperature, double eps0, int sinkhornIterations, double scoreLearningRate, int minChannels) {
 
     public enum Method { DTP, GMP, MAGNITUDE, RANDOM }
 
@@ -38,6 +39,15 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         if (sinkhornIterations < 0) {
             throw new IllegalArgumentException("sinkhorn iterations must be >= 0 (0 = converged)");
         }
+        if (minChannels < 0) {
+            throw new IllegalArgumentException("the channel floor must be >= 0, got " + minChannels);
+        }
+    }
+
+    /** With the default floor of one channel per layer. */
+    public PruneConfig(Method method, Granularity granularity, Budget budget, Scope scope, double sparsity,
+            TemperatureMode temperature, double eps0, int sinkhornIterations, double scoreLearningRate) {
+        this(method, granularity, budget, scope, sparsity, temperature, eps0, sinkhornIterations, scoreLearningRate, 1);
     }
 
     public static PruneConfig defaults(Method method, Granularity granularity, double sparsity) {

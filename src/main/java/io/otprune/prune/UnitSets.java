@@ -17,6 +17,10 @@ public final class UnitSets {
             }
             return out;
         }
-        throw new UnsupportedOperationException("structured (channel) pruning is not available yet");
+        ChannelGraph graph = ChannelGraph.trace(net);
+        for (ChannelGraph.Space space : graph.prunableSpaces()) {
+            out.add(new ChannelUnits(graph, space));
+        }
+        return out;
     }
 }

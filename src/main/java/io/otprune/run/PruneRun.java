@@ -11,12 +11,16 @@ import io.otprune.model.ModelFormatException;
 import io.otprune.model.ModelInfo;
 import io.otprune.model.ModelStore;
 import io.otprune.model.Network;
+import io.otprune.model.PrunableLayer;
 import io.otprune.prune.Baselines;
+import io.otprune.prune.ChannelGraph;
+import io.otprune.prune.ChannelUnits;
 import io.otprune.prune.DtpEngine;
 import io.otprune.prune.HardMasks;
 import io.otprune.prune.Problem;
 import io.otprune.prune.Problems;
 import io.otprune.prune.PruneConfig;
+import io.otprune.prune.Selection;
 import io.otprune.prune.UnitSet;
 import io.otprune.prune.UnitSets;
 import io.otprune.train.Devices;
@@ -32,7 +36,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -41,15 +47,6 @@ import java.util.function.Consumer;
  */
 public final class PruneRun {
     private PruneRun() {}
-
-    /** The budget cannot be met (e.g. a sparsity so high that no unit would be kept). */
-    public static final class BudgetException extends IllegalArgumentException {
-        private static final long serialVersionUID = 1L;
-
-        public BudgetException(String message) {
-            super(message);
-        }
-    }
 
     public static PruneSummary execute(PruneRunConfig cfg, Path out, boolean force, Consumer<RunEvent> listener,
             RunControl control) throws IOException, DatasetException, ModelFormatException, RunCancelledException,
@@ -151,7 +148,7 @@ public final class PruneRun {
                         + " pruning to " + pc.sparsity() + ", then training with the mask fixed"));
                 before = dense;
                 List<float[]> sc = magnitude ? Baselines.magnitudes(sets) : Baselines.random(sets, cfg.seed());
-                hard = new HardMasks(sets, Problems.harden(problems, sc, sets.size()), manager);
+                hard = new HardMasks(sets, Selection.harden(sets, problems, sc, pc, pc.keptFraction()), manager);
             }
         }
         after = Evaluation.of(net, manager, data.test(), info.normalization()).accuracy();
@@ -223,7 +220,10 @@ public final class PruneRun {
             Network net = io.otprune.model.Architectures.build(info.architecture());
             net.initialize(m);
             List<UnitSet> sets = UnitSets.of(net, pc.granularity());
-            checkBudget(Problems.build(sets, pc.budget(), pc.scope(), pc.keptFraction()), pc);
+            List<Problem> problems = Problems.build(sets, pc.budget(), pc.scope(), pc.keptFraction());
+            checkBudget(problems, pc);
+            // a dry selection finds budgets the channel floor makes impossible
+            Selection.harden(sets, problems, Baselines.magnitudes(sets), pc, pc.keptFraction());
         }
     }
 
@@ -231,7 +231,7 @@ public final class PruneRun {
         for (Problem p : problems) {
             // the cheapest unit must fit in the kept budget, or nothing at all would be kept
             if (pc.keptFraction() * p.totalCost() < p.minUnitCost()) {
-                throw new BudgetException(String.format(
+                throw new Selection.BudgetException(String.format(
                         "sparsity %s cannot be met: it keeps %.4g of %s's %.4g %s, less than its cheapest unit; "
                                 + "lower the sparsity or use another scope", pc.sparsity(),
                         pc.keptFraction() * p.totalCost(), p.name(), p.totalCost(), lower(pc.budget())));
@@ -252,12 +252,51 @@ public final class PruneRun {
         }
     }
 
+    /** Exact counts of the compact model a channel selection gives; per layer, its output channels. */
+    static Accounting structured(List<UnitSet> sets, boolean[][] keep, PruneConfig.Budget budget, Network net) {
+        ChannelGraph graph = ((ChannelUnits) sets.get(0)).graph();
+        Map<ChannelGraph.Space, Integer> counts = new IdentityHashMap<>();
+        long units = 0, kept = 0;
+        for (int j = 0; j < sets.size(); j++) {
+            int k = 0;
+            for (boolean b : keep[j]) {
+                k += b ? 1 : 0;
+            }
+            counts.put(((ChannelUnits) sets.get(j)).space(), k);
+            units += keep[j].length;
+            kept += k;
+        }
+        long[] before = graph.countWith(new IdentityHashMap<>());
+        long[] after = graph.countWith(counts);
+        List<PruneSummary.Layer> layers = new ArrayList<>();
+        for (PrunableLayer l : net.layers()) {
+            ChannelGraph.Space out = graph.outputOf(l);
+            long[] full = graph.count(l, new IdentityHashMap<>());
+            long[] now = graph.count(l, counts);
+            layers.add(new PruneSummary.Layer(l.name(), out.size(), counts.getOrDefault(out, out.size()), full[0],
+                    now[0], full[1], now[1]));
+        }
+        double unitSparsity = 1 - (double) kept / units;
+        double paramSparsity = 1 - (double) after[0] / before[0];
+        double flopSparsity = 1 - (double) after[1] / before[1];
+        double achieved = switch (budget) {
+            case COUNT -> unitSparsity;
+            case PARAMS -> paramSparsity;
+            case FLOPS -> flopSparsity;
+        };
+        return new Accounting(achieved, unitSparsity, paramSparsity, flopSparsity, layers, before[0], after[0],
+                before[1], after[1], units, kept);
+    }
+
     /** What a hard mask keeps, in every measure. */
     record Accounting(double achieved, double unitSparsity, double paramSparsity, double flopSparsity,
             List<PruneSummary.Layer> layers, long paramsBefore, long paramsAfter, long flopsBefore, long flopsAfter,
             long units, long kept) {
 
         static Accounting of(List<UnitSet> sets, boolean[][] keep, PruneConfig.Budget budget, Network net) {
+            if (!sets.isEmpty() && sets.get(0) instanceof ChannelUnits) {
+                return structured(sets, keep, budget, net);
+            }
             long units = 0, kept = 0;
             double p = 0, pk = 0, f = 0, fk = 0, b = 0, bk = 0;
             List<PruneSummary.Layer> layers = new ArrayList<>();

@@ -113,7 +113,7 @@ class PruneRunTest {
         PruneConfig extreme = new PruneConfig(PruneConfig.Method.DTP, PruneConfig.Granularity.UNSTRUCTURED,
                 PruneConfig.Budget.COUNT, PruneConfig.Scope.LAYER, 0.9999, PruneConfig.TemperatureMode.AUTO, 0, 1, 0.05);
         assertThatThrownBy(() -> PruneRun.execute(config(extreme, 1, 0), out, false, e -> {}, new RunControl()))
-                .isInstanceOf(PruneRun.BudgetException.class).hasMessageContaining("cannot be met");
+                .isInstanceOf(io.otprune.prune.Selection.BudgetException.class).hasMessageContaining("cannot be met");
         assertThat(out).doesNotExist();
     }
 

@@ -1,0 +1,179 @@
+package io.otprune.prune;
+
+import io.otprune.ot.TopK;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The hard selection at the end of pruning, shared by every method, so every method meets the budget the same way.
+ *
+ * <p>Unstructured units and channel counts have additive costs: the transport problems' exact top-k (or
+ * within-cost prefix) is the answer. Channels under a parameter or FLOP budget do not: removing two adjacent
+ * channels saves less than the sum of their costs (the weight between them is counted in both). There the units
+ * are taken in ranking order while the exact count of the compact model ({@link ChannelGraph#countWith}) stays
+ * within the budget, so the compact model's parameters (or multiply-adds) end within one unit's cost of the
+ * target: the next unit in order is the one that did not fit.
+ */
+public final class Selection {
+    private Selection() {}
+
+    /** Thrown when the budget cannot be met (e.g. the channel floor alone exceeds it). */
+    public static final class BudgetException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        public BudgetException(String message) {
+            super(message);
+        }
+    }
+
+    public static boolean[][] harden(List<UnitSet> sets, List<Problem> problems, List<float[]> scores, PruneConfig pc,
+            double rho) {
+        boolean structured = !sets.isEmpty() && sets.get(0) instanceof ChannelUnits;
+        if (!structured) {
+            return Problems.harden(problems, scores, sets.size());
+        }
+        ChannelGraph graph = ((ChannelUnits) sets.get(0)).graph();
+        if (pc.budget() == PruneConfig.Budget.COUNT) {
+            return countWithFloor(sets, problems, scores, pc.minChannels(), rho);
+        }
+        return exactCost(graph, sets, scores, pc, rho);
+    }
+
+    /** Channel counts: exact top-k per problem, with every space keeping at least the floor. */
+    private static boolean[][] countWithFloor(List<UnitSet> sets, List<Problem> problems, List<float[]> scores,
+            int floor, double rho) {
+        boolean[][] keep = new boolean[sets.size()][];
+        for (Problem p : problems) {
+            int[] idx = p.sets();
+            int total = 0;
+            for (int j : idx) {
+                total += sets.get(j).size();
+            }
+            int k = (int) Math.round(rho * total);
+            List<Integer> order = globalOrder(idx, scores, false, sets);
+            int kept = 0;
+            for (int j : idx) {
+                keep[j] = new boolean[sets.get(j).size()];
+                int[] top = TopK.order(scores.get(j));
+                for (int q = 0; q < Math.min(floor, top.length); q++) {
+                    keep[j][top[q]] = true;
+                    kept++;
+                }
+            }
+            if (kept > k) {
+                throw new BudgetException(String.format("keeping %d channels cannot meet the floor of %d per layer "
+                        + "(%d channels); lower the sparsity or the floor", k, floor, kept));
+            }
+            for (int code : order) {
+                if (kept >= k) {
+                    break;
+                }
+                int j = code >>> 20, i = code & 0xFFFFF;
+                if (!keep[j][i]) {
+                    keep[j][i] = true;
+                    kept++;
+                }
+            }
+        }
+        return keep;
+    }
+
+    /** Parameter or FLOP budgets on channels: ranking-order prefix under the exact compact-model count. */
+    private static boolean[][] exactCost(ChannelGraph graph, List<UnitSet> sets, List<float[]> scores, PruneConfig pc,
+            double rho) {
+        int measure = pc.budget() == PruneConfig.Budget.PARAMS ? 0 : 1;
+        Map<ChannelGraph.Space, Integer> counts = new IdentityHashMap<>();
+        long full = graph.countWith(counts)[measure];
+        double target = rho * full;
+        int[] idx = new int[sets.size()];
+        for (int j = 0; j < idx.length; j++) {
+            idx[j] = j;
+        }
+        boolean[][] keep = new boolean[sets.size()][];
+        int[] kept = new int[sets.size()];
+        for (int j = 0; j < sets.size(); j++) {
+            keep[j] = new boolean[sets.get(j).size()];
+            int[] top = TopK.order(scores.get(j));
+            for (int q = 0; q < Math.min(pc.minChannels(), top.length); q++) {
+                keep[j][top[q]] = true;
+                kept[j]++;
+            }
+            counts.put(((ChannelUnits) sets.get(j)).space(), kept[j]);
+        }
+        long current = graph.countWith(counts)[measure];
+        if (current > target) {
+            throw new BudgetException(String.format("sparsity %s cannot be met: the floor of %d channel(s) per layer "
+                    + "alone keeps %.4f of the %s", pc.sparsity(), pc.minChannels(), current / (double) full,
+                    pc.budget().name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        for (int code : globalOrder(idx, scores, pc.scope() == PruneConfig.Scope.LAYER, sets)) {
+            int j = code >>> 20, i = code & 0xFFFFF;
+            if (keep[j][i]) {
+                continue;
+            }
+            ChannelGraph.Space space = ((ChannelUnits) sets.get(j)).space();
+            counts.put(space, kept[j] + 1);
+            long next = graph.countWith(counts)[measure];
+            if (next > target) {
+                counts.put(space, kept[j]);
+                break;
+            }
+            keep[j][i] = true;
+            kept[j]++;
+        }
+        return keep;
+    }
+
+    /**
+     * Units of the given sets in ranking order, encoded as (set << 20 | index): by score (global scope), or by
+     * rank within the set divided by its size (layer scope: every layer at the same ratio), ties by position.
+     */
+    private static List<Integer> globalOrder(int[] idx, List<float[]> scores, boolean byFraction, List<UnitSet> sets) {
+        int n = 0;
+        for (int j : idx) {
+            n += scores.get(j).length;
+        }
+        float[] key = new float[n];
+        int[] code = new int[n];
+        int off = 0;
+        for (int j : idx) {
+            float[] s = scores.get(j);
+            if (s.length >= (1 << 20)) {
+                throw new IllegalArgumentException("too many channels in " + sets.get(j).name());
+            }
+            int[] rank = TopK.order(s);
+            for (int r = 0; r < s.length; r++) {
+                int i = rank[r];
+                key[off + r] = byFraction ? -(float) ((r + 0.5) / s.length) : s[i];
+                code[off + r] = (j << 20) | i;
+            }
+            off += s.length;
+        }
+        List<Integer> out = new ArrayList<>(n);
+        for (int p : TopK.order(key)) {
+            out.add(code[p]);
+        }
+        return out;
+    }
+
+    /** Fraction of each problem's linear cost that a selection keeps (to re-target the soft plan). */
+    static double[] linearShare(List<Problem> problems, boolean[][] keep) {
+        double[] out = new double[problems.size()];
+        for (int q = 0; q < problems.size(); q++) {
+            Problem p = problems.get(q);
+            int[] idx = p.sets();
+            double kept = 0;
+            for (int k = 0; k < idx.length; k++) {
+                double[] c = p.costs(k);
+                for (int i = 0; i < c.length; i++) {
+                    kept += keep[idx[k]][i] ? c[i] : 0;
+                }
+            }
+            out[q] = kept / p.totalCost();
+        }
+        return out;
+    }
+
+}
