@@ -35,7 +35,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; each writes its figures as JSON.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Ot.class, BenchCommand.Overhead.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Ot.class, BenchCommand.Overhead.class,
+                BenchCommand.LatencyCmd.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -337,6 +338,64 @@ final class BenchCommand implements Runnable {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("benchmark", "overhead");
             doc.put("batchSize", batchSize);
+            doc.put("threads", Runtime.getRuntime().availableProcessors());
+            doc.put("versions", Versions.all());
+            doc.put("time", Instant.now().toString());
+            doc.put("results", rows);
+            Files2.writeAtomically(out, Json.PRETTY.toJson(doc) + "\n");
+            System.out.println("written " + out.toAbsolutePath());
+            return 0;
+        }
+    }
+
+    @Command(name = "latency", mixinStandardHelpOptions = true,
+            description = "CPU inference latency of model folders at batch 1 and 256 (median of --runs after warm-up), and file size.")
+    static final class LatencyCmd implements Callable<Integer> {
+        @Option(names = "--model", split = ",", required = true, description = "Model folders (measured in alternation).")
+        List<Path> models;
+
+        @Option(names = "--runs", defaultValue = "31", description = "Measured runs per batch size (default ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--out", defaultValue = "target/bench-latency.json", description = "JSON output (default ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Mixin
+        Main.CommonOptions common;
+
+        @Override
+        public Integer call() throws Exception {
+            if (runs < 30) {
+                throw new UsageException("--runs must be at least 30");
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+                Network[] nets = new Network[models.size()];
+                for (int i = 0; i < nets.length; i++) {
+                    try {
+                        nets[i] = io.otprune.model.ModelStore.load(models.get(i), m).network();
+                    } catch (io.otprune.model.ModelFormatException e) {
+                        throw new UsageException(e.getMessage());
+                    }
+                }
+                double[] b1 = io.otprune.train.Latency.pairedMedianMs(nets, m, 1, runs, 5);
+                double[] b256 = io.otprune.train.Latency.pairedMedianMs(nets, m, 256, runs, 3);
+                System.out.printf("%-40s %12s %14s %14s %12s%n", "model", "params", "batch 1 ms", "batch 256 ms", "bytes");
+                for (int i = 0; i < nets.length; i++) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("model", models.get(i).toString());
+                    row.put("params", nets[i].paramCount());
+                    row.put("batch1Ms", b1[i]);
+                    row.put("batch256Ms", b256[i]);
+                    row.put("fileBytes", Files2.sizeOf(models.get(i)));
+                    rows.add(row);
+                    System.out.printf("%-40s %,12d %14.3f %14.2f %,12d%n", models.get(i), nets[i].paramCount(), b1[i],
+                            b256[i], Files2.sizeOf(models.get(i)));
+                }
+            }
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("benchmark", "latency");
+            doc.put("runs", runs);
             doc.put("threads", Runtime.getRuntime().availableProcessors());
             doc.put("versions", Versions.all());
             doc.put("time", Instant.now().toString());

@@ -42,6 +42,14 @@ final class Progress {
             b.append(String.format("  %-16s kept %8d / %-8d (%.1f%%)%n", l.name(), l.kept(), l.units(),
                     100.0 * l.kept() / l.units()));
         }
+        if (s.compactMaxAbsDiff() != null) {
+            b.append(String.format("  compact model: max |logit difference| %.2e; latency batch 1 %.3f -> %.3f ms "
+                    + "(x%.2f), batch 256 %.1f -> %.1f ms (x%.2f); files %,d -> %,d bytes%n", s.compactMaxAbsDiff(),
+                    s.speedBefore().batch1Ms(), s.speedAfter().batch1Ms(),
+                    s.speedBefore().batch1Ms() / s.speedAfter().batch1Ms(), s.speedBefore().batch256Ms(),
+                    s.speedAfter().batch256Ms(), s.speedBefore().batch256Ms() / s.speedAfter().batch256Ms(),
+                    s.speedBefore().fileBytes(), s.speedAfter().fileBytes()));
+        }
         if (!s.note().isEmpty()) {
             b.append("  note: ").append(s.note());
         }

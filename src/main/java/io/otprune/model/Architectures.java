@@ -52,6 +52,22 @@ public final class Architectures {
         return new ArchSpec(c, widths, inChannels, height, width, classes);
     }
 
+    /**
+     * For each entry of an architecture's widths, the layer whose output channels it is (its residual stage's
+     * first producer, for the coupled widths of resnet20): how a compacted model's widths are read off.
+     */
+    public static List<String> widthLayers(String id) {
+        return switch (canonical(id)) {
+            case MLP -> List.of("fc1", "fc2");
+            case LENET5 -> List.of("conv1", "conv2", "fc1");
+            case VGG_SMALL -> List.of("conv1", "conv2", "conv3", "conv4", "conv5", "conv6");
+            case RESNET20 -> List.of("stem", "s2.b1.conv2", "s3.b1.conv2", "s1.b1.conv1", "s1.b2.conv1",
+                    "s1.b3.conv1", "s2.b1.conv1", "s2.b2.conv1", "s2.b3.conv1", "s3.b1.conv1", "s3.b2.conv1",
+                    "s3.b3.conv1");
+            default -> throw new IllegalArgumentException("unknown architecture '" + id + "'");
+        };
+    }
+
     /** Builds the (uninitialised) network of a spec. */
     public static Network build(ArchSpec spec) {
         List<Integer> w = spec.widths();

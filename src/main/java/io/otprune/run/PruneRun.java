@@ -15,6 +15,7 @@ import io.otprune.model.PrunableLayer;
 import io.otprune.prune.Baselines;
 import io.otprune.prune.ChannelGraph;
 import io.otprune.prune.ChannelUnits;
+import io.otprune.prune.Compactor;
 import io.otprune.prune.DtpEngine;
 import io.otprune.prune.HardMasks;
 import io.otprune.prune.Problem;
@@ -26,6 +27,8 @@ import io.otprune.prune.UnitSets;
 import io.otprune.train.Devices;
 import io.otprune.train.DivergenceException;
 import io.otprune.train.Evaluation;
+import io.otprune.train.Latency;
+import io.otprune.util.Files2;
 import io.otprune.train.RunCancelledException;
 import io.otprune.train.RunControl;
 import io.otprune.train.RunEvent;
@@ -171,17 +174,49 @@ public final class PruneRun {
             finalAcc = r.test().accuracy();
         }
         hard.enforce();
-        double secs = (System.nanoTime() - start) / 1e9;
         ModelInfo prunedInfo = new ModelInfo(ModelInfo.FORMAT, net.spec(), info.classNames(), data.id(),
                 info.normalization(), finalAcc, data.test().count(), dense, acc.paramsAfter(), acc.flopsAfter(),
                 acc.unitSparsity(), cfg.command(), cfg.seed(), null, null, Versions.all(), Instant.now().toString());
-        ModelStore.save(dir.modelDir(), net, prunedInfo, false);
+        Double maxDiff = null;
+        PruneSummary.Speed speedBefore = null, speedAfter = null;
+        if (pc.granularity() == PruneConfig.Granularity.STRUCTURED) {
+            ChannelGraph graph = ((ChannelUnits) sets.get(0)).graph();
+            Network small = Compactor.compact(net, graph, Compactor.keptChannels(sets, hard.keep()), manager);
+            maxDiff = Compactor.maxAbsDiff(net, small, manager, data.test(), info.normalization());
+            events.accept(new RunEvent.Message("info", String.format(
+                    "compact model: widths %s -> %s, max |logit difference| vs the masked model %.2e",
+                    net.spec().widths(), small.spec().widths(), maxDiff)));
+            if (!(maxDiff <= 1e-4)) {
+                throw new IllegalStateException("the compact model differs from the masked model by " + maxDiff
+                        + " (> 1e-4); not saving it");
+            }
+            prunedInfo = new ModelInfo(prunedInfo.format(), small.spec(), prunedInfo.classNames(), prunedInfo.dataset(),
+                    prunedInfo.normalization(), finalAcc, prunedInfo.testSamples(), dense, small.paramCount(),
+                    small.macs(), 0.0, prunedInfo.trainingCommand(), prunedInfo.seed(), null, null,
+                    prunedInfo.versions(), prunedInfo.createdAt());
+            ModelStore.save(dir.modelDir(), small, prunedInfo, false);
+            try (NDManager denseManager = manager.newSubManager()) {
+                Network original = ModelStore.load(Path.of(cfg.model()), denseManager).network();
+                Network[] both = {original, small};
+                double[] b1 = Latency.pairedMedianMs(both, manager, 1, 31, 5);
+                double[] b256 = Latency.pairedMedianMs(both, manager, 256, 31, 3);
+                speedBefore = new PruneSummary.Speed(b1[0], b256[0], Files2.sizeOf(Path.of(cfg.model())));
+                speedAfter = new PruneSummary.Speed(b1[1], b256[1], Files2.sizeOf(dir.modelDir()));
+            }
+            events.accept(new RunEvent.Message("info", String.format(
+                    "latency batch 1: %.3f -> %.3f ms, batch 256: %.1f -> %.1f ms; files %,d -> %,d bytes",
+                    speedBefore.batch1Ms(), speedAfter.batch1Ms(), speedBefore.batch256Ms(), speedAfter.batch256Ms(),
+                    speedBefore.fileBytes(), speedAfter.fileBytes())));
+        } else {
+            ModelStore.save(dir.modelDir(), net, prunedInfo, false);
+        }
         Checkpoint.remove(dir);
         PruneSummary s = new PruneSummary(lower(pc.method()), lower(pc.granularity()), lower(pc.budget()),
                 lower(pc.scope()), pc.sparsity(), acc.achieved(), acc.unitSparsity(), acc.paramSparsity(),
                 acc.flopSparsity(), dense, before, after, finalAcc, after - before, sharpness, epsAtHardening,
                 acc.layers(), acc.paramsBefore(), acc.paramsAfter(), acc.flopsBefore(), acc.flopsAfter(),
-                acc.units(), acc.kept(), secs, device.toString(), dir.modelDir().toString(),
+                acc.units(), acc.kept(), (System.nanoTime() - start) / 1e9, device.toString(),
+                dir.modelDir().toString(), maxDiff, speedBefore, speedAfter,
                 pc.granularity() == PruneConfig.Granularity.UNSTRUCTURED
                         ? "unstructured sparsity: the weights are zeros in dense tensors, so dense kernels run no "
                                 + "faster and the file is no smaller; use structured pruning for speed and size"
