@@ -142,8 +142,8 @@ public final class PruneRun {
                 if (gmp.masks() != null) {
                     gmp.masks().close();
                 }
-                hard = new HardMasks(sets, Problems.harden(problems, Baselines.magnitudes(sets), sets.size()),
-                        manager);
+                hard = new HardMasks(sets, Selection.harden(sets, problems, Baselines.magnitudes(sets), pc,
+                        pc.keptFraction()), manager);
             }
             default -> {
                 boolean magnitude = pc.method() == PruneConfig.Method.MAGNITUDE;

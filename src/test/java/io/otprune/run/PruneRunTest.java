@@ -100,6 +100,29 @@ class PruneRunTest {
     }
 
     @Test
+    void structuredRunWritesASmallerCompactModelThatLoads() throws Exception {
+        for (PruneConfig.Method method : List.of(PruneConfig.Method.DTP, PruneConfig.Method.GMP)) {
+            PruneConfig pc = new PruneConfig(method, PruneConfig.Granularity.STRUCTURED, PruneConfig.Budget.PARAMS,
+                    PruneConfig.Scope.GLOBAL, 0.5, PruneConfig.TemperatureMode.AUTO, 0, 1, 0.05);
+            Path out = tmp.resolve("structured-" + method);
+            PruneSummary s = PruneRun.execute(config(pc, 1, 0), out, false, e -> {}, new RunControl());
+            assertThat(s.compactMaxAbsDiff()).isLessThanOrEqualTo(1e-4);
+            // one hidden neuron of fc1 carries 784 + 1 + 100 parameters: the largest unit
+            assertThat((s.achievedParamSparsity() - 0.5) * s.paramsBefore()).isBetween(0.0, 885.0);
+            assertThat(s.speedBefore().fileBytes()).isGreaterThan(s.speedAfter().fileBytes());
+            assertThat(s.speedAfter().batch1Ms()).isPositive();
+            try (NDManager mgr = NDManager.newBaseManager(Device.cpu())) {
+                ModelStore.Loaded l = ModelStore.load(out.resolve("model"), mgr);
+                assertThat(l.network().paramCount()).isEqualTo(s.paramsAfter());
+                assertThat(l.info().architecture().widths()).isNotEqualTo(List.of(300, 100));
+                double acc = io.otprune.train.Evaluation.of(l.network(), mgr,
+                        io.otprune.data.Datasets.load("mnist-small").test(), l.info().normalization()).accuracy();
+                assertThat(acc).isEqualTo(s.finalAccuracy());
+            }
+        }
+    }
+
+    @Test
     void badInputIsRefusedBeforeAnythingIsWritten() {
         PruneConfig pc = PruneConfig.defaults(PruneConfig.Method.DTP, PruneConfig.Granularity.UNSTRUCTURED, 0.5);
         Path out = tmp.resolve("never");
