@@ -60,6 +60,10 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--score-lr", defaultValue = "0.05", description = "Adam learning rate of the scores (default ${DEFAULT-VALUE}).")
     double scoreLr;
 
+    @Option(names = "--min-channels", defaultValue = "1",
+            description = "Structured: channels every layer keeps at least (default ${DEFAULT-VALUE}).")
+    int minChannels;
+
     @Option(names = "--lr", defaultValue = "0.01", description = "SGD learning rate of the weights (default ${DEFAULT-VALUE}).")
     double lr;
 
@@ -107,9 +111,9 @@ final class PruneCommand implements Callable<Integer> {
                     sinkhornIterations, scoreLr);
             String command = String.format("otprune prune --model %s --data %s --method %s --granularity %s --budget %s "
                             + "--scope %s --sparsity %s --prune-epochs %d --finetune-epochs %d --temperature %s --eps0 %s "
-                            + "--sinkhorn-iterations %d --score-lr %s --lr %s --batch-size %d --seed %d --device %s",
+                            + "--sinkhorn-iterations %d --score-lr %s --min-channels %d --lr %s --batch-size %d --seed %d --device %s",
                     model, data, method, granularity, budget, scope, sparsity, pruneEpochs, finetuneEpochs, temperature,
-                    eps0, sinkhornIterations, scoreLr, lr, batchSize, seed, device);
+                    eps0, sinkhornIterations, scoreLr, minChannels, lr, batchSize, seed, device);
             return new PruneRunConfig(model.toString(), data, pc, pruneEpochs, finetuneEpochs, lr, batchSize, seed,
                     device, command);
         } catch (IllegalArgumentException e) {
