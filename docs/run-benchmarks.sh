@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs the benchmarks whose figures are in docs/benchmarks.md. Each step writes JSON (or CSV/Markdown) under
+# docs/results/. Run on an idle machine: timings are wall-clock. Needs 'mvn -B package' first and, for the
+# accuracy tables, the full Fashion-MNIST (sudo apt-get install dataset-fashion-mnist).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+J="java -jar target/otprune.jar"
+R=docs/results
+mkdir -p $R
+step="${1:-all}"
+
+if [[ $step == all || $step == train ]]; then
+  # one process per model, so each peak RSS is that model's own
+  for m in mlp-300-100 lenet5 vgg-small resnet20; do
+    $J bench train --model $m --data fashion-mnist-small --steps 60 --warmup 10 --out $R/bench-train-$m.json
+  done
+fi
+if [[ $step == all || $step == ot ]]; then
+  $J bench ot --sizes 10000,100000,1000000,10000000 --out $R/bench-ot.json
+fi
+if [[ $step == all || $step == overhead ]]; then
+  $J bench overhead --model lenet5,resnet20 --steps 60 --warmup 10 --out $R/bench-overhead.json
+fi
+if [[ $step == all || $step == accuracy ]]; then
+  # benchmark 3: equal epochs for every method (2 prune + 1 fine-tune), 2 seeds, full Fashion-MNIST
+  $J sweep --models sample-models/lenet5-fmnist,sample-models/mlp-300-100-fmnist \
+    --methods dtp,gmp,magnitude,random --sparsities 0.5,0.8,0.9,0.92,0.95,0.98 --seeds 1,2 \
+    --data fashion-mnist --prune-epochs 2 --finetune-epochs 1 --out $R/sweep-unstructured --force
+fi
+if [[ $step == all || $step == ablation ]]; then
+  # one Sinkhorn iteration per step vs a converged solve per step; auto vs schedule temperature (lenet5, dtp)
+  for variant in "one-iteration:--sinkhorn-iterations 1 --temperature auto" \
+                 "converged:--sinkhorn-iterations 0 --temperature auto" \
+                 "schedule:--sinkhorn-iterations 1 --temperature schedule"; do
+    name=${variant%%:*}; opts=${variant#*:}
+    $J sweep --models sample-models/lenet5-fmnist --methods dtp --sparsities 0.9,0.95 --seeds 1,2 \
+      --data fashion-mnist --prune-epochs 2 --finetune-epochs 1 $opts --label $name \
+      --out $R/ablation-$name --force
+  done
+fi
