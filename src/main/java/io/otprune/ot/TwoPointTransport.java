@@ -36,18 +36,32 @@ public final class TwoPointTransport {
         return sigmoid((score - tau) / eps);
     }
 
+    /**
+     * σ that skips the exponential where the result is 0 or 1 in double precision: most units, once the masks
+     * are sharp (and exp of large arguments is slow).
+     */
+    static double saturatingSigmoid(double x) {
+        if (x >= SATURATION) {
+            return 1.0;
+        }
+        if (x <= -SATURATION) {
+            return 0.0;
+        }
+        return sigmoid(x);
+    }
+
     /** Kept mass K(τ) = Σ μ_i σ((s_i − τ)/ε), μ normalised to sum 1 (uniform when null). */
     public static double keptMass(float[] s, double[] mu, double tau, double eps) {
         double k = 0;
         double inv = 1.0 / eps;
         if (mu == null) {
             for (float v : s) {
-                k += sigmoid((v - tau) * inv);
+                k += saturatingSigmoid((v - tau) * inv);
             }
             return k / s.length;
         }
         for (int i = 0; i < s.length; i++) {
-            k += mu[i] * sigmoid((s[i] - tau) * inv);
+            k += mu[i] * saturatingSigmoid((s[i] - tau) * inv);
         }
         return k;
     }
