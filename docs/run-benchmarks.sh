@@ -4,7 +4,7 @@
 # accuracy tables, the full Fashion-MNIST (sudo apt-get install dataset-fashion-mnist).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-J="java -jar target/otprune.jar"
+J="java -jar ${OTPRUNE_JAR:-target/otprune.jar}"
 R=docs/results
 mkdir -p $R
 step="${1:-all}"
@@ -33,7 +33,7 @@ if [[ $step == all || $step == ablation ]]; then
                  "converged:--sinkhorn-iterations 0 --temperature auto" \
                  "schedule:--sinkhorn-iterations 1 --temperature schedule"; do
     name=${variant%%:*}; opts=${variant#*:}
-    $J sweep --models sample-models/lenet5-fmnist --methods dtp --sparsities 0.9,0.95 --seeds 1,2 \
+    $J sweep --models sample-models/lenet5-fmnist --methods dtp --sparsities 0.9 --seeds 1,2 \
       --data fashion-mnist --prune-epochs 2 --finetune-epochs 1 $opts --label $name \
       --out $R/ablation-$name --force
   done
