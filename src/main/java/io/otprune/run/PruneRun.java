@@ -55,6 +55,7 @@ public final class PruneRun {
             RunControl control) throws IOException, DatasetException, ModelFormatException, RunCancelledException,
             DivergenceException {
         long start = System.nanoTime();
+        io.otprune.train.GradMode.offOnThisThread();
         Dataset data = Datasets.load(cfg.data());
         Device device = Devices.resolve(cfg.device());
         // Read the model's description before creating anything, so bad input fails before the run folder exists.

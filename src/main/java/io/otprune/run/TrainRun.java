@@ -39,6 +39,7 @@ public final class TrainRun {
     public static Summary execute(TrainRunConfig cfg, Path out, boolean force, Path exportModel,
             Consumer<RunEvent> listener, RunControl control)
             throws IOException, DatasetException, ModelFormatException, RunCancelledException, DivergenceException {
+        io.otprune.train.GradMode.offOnThisThread();
         Dataset data = Datasets.load(cfg.data());
         Device device = Devices.resolve(cfg.device());
         if (exportModel != null && Files.exists(exportModel) && !io.otprune.util.Files2.isAbsentOrEmptyDir(exportModel)) {

@@ -18,6 +18,7 @@ public record Evaluation(double loss, double accuracy, int samples) {
      * left behind.
      */
     public static Evaluation of(Network net, NDManager manager, ImageSet set, Normalization norm) {
+        GradMode.offOnThisThread();
         Batches batches = new Batches(set, norm, BATCH);
         int[] order = batches.order(0, 0, false);
         ParameterStore ps = new ParameterStore(manager, false);

@@ -8,8 +8,8 @@ public sealed interface RunEvent {
     String type();
 
     /** Training progress, every few steps: means over the steps since the last step event. */
-    record Step(String phase, int epoch, int step, int globalStep, int totalSteps, double loss, double accuracy,
-            double learningRate, double samplesPerSecond) implements RunEvent {
+    record Step(String phase, int epoch, int step, int stepsPerEpoch, int globalStep, int totalSteps, double loss,
+            double accuracy, double learningRate, double samplesPerSecond) implements RunEvent {
         @Override public String type() { return "step"; }
     }
 

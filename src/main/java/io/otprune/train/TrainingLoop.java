@@ -108,6 +108,7 @@ public final class TrainingLoop {
     }
 
     public Result run() throws RunCancelledException, DivergenceException {
+        GradMode.offOnThisThread();
         Batches batches = new Batches(train, norm, config.batchSize());
         int perEpoch = batches.count();
         int total = perEpoch * config.epochs();
@@ -171,7 +172,7 @@ public final class TrainingLoop {
                 windowSamples += n;
                 if (globalStep % config.stepEventInterval() == 0 || b == perEpoch - 1) {
                     double secs = (System.nanoTime() - windowStart) / 1e9;
-                    events.accept(new RunEvent.Step(phase, epoch, b + 1, globalStep, total,
+                    events.accept(new RunEvent.Step(phase, epoch, b + 1, perEpoch, globalStep, total,
                             windowLoss / windowSamples, (double) windowCorrect / windowSamples,
                             lrTracker.getNewValue(globalStep), windowSamples / Math.max(secs, 1e-9)));
                     windowLoss = 0;

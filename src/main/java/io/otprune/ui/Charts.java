@@ -1,0 +1,109 @@
+package io.otprune.ui;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.util.List;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.StackedXYBarRenderer;
+import org.jfree.chart.renderer.xy.XYBarRenderer;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.DefaultTableXYDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/** JFreeChart charts of the workbench and the small helpers that refill them from plain series. */
+final class Charts {
+    static final Color KEPT = new Color(0x2e7d32);
+    static final Color PRUNED = new Color(0xc62828);
+    static final Color ACCENT = new Color(0x1565c0);
+
+    private Charts() {}
+
+    static JFreeChart line(String title, String x, String y, XYSeriesCollection data) {
+        JFreeChart c = ChartFactory.createXYLineChart(title, x, y, data, PlotOrientation.VERTICAL, true, true, false);
+        style(c);
+        return c;
+    }
+
+    static JFreeChart logLine(String title, String x, String y, XYSeriesCollection data) {
+        JFreeChart c = line(title, x, y, data);
+        LogAxis axis = new LogAxis(y);
+        axis.setSmallestValue(1e-6);
+        c.getXYPlot().setRangeAxis(axis);
+        return c;
+    }
+
+    static JFreeChart histogram(DefaultTableXYDataset data) {
+        JFreeChart c = ChartFactory.createXYBarChart("Importance scores", "score", false, "units", data,
+                PlotOrientation.VERTICAL, true, true, false);
+        XYPlot plot = c.getXYPlot();
+        StackedXYBarRenderer r = new StackedXYBarRenderer(0.05);
+        r.setShadowVisible(false);
+        r.setBarPainter(new org.jfree.chart.renderer.xy.StandardXYBarPainter());
+        r.setSeriesPaint(0, KEPT);
+        r.setSeriesPaint(1, PRUNED);
+        plot.setRenderer(r);
+        style(c);
+        return c;
+    }
+
+    static JFreeChart bars(String title, DefaultCategoryDataset data) {
+        JFreeChart c = ChartFactory.createBarChart(title, "layer", "kept fraction", data, PlotOrientation.VERTICAL,
+                true, true, false);
+        CategoryPlot plot = c.getCategoryPlot();
+        ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.0);
+        CategoryAxis x = plot.getDomainAxis();
+        x.setCategoryLabelPositions(org.jfree.chart.axis.CategoryLabelPositions.UP_45);
+        plot.getRenderer().setSeriesPaint(0, ACCENT);
+        plot.getRenderer().setSeriesPaint(1, KEPT);
+        ((org.jfree.chart.renderer.category.BarRenderer) plot.getRenderer()).setBarPainter(
+                new org.jfree.chart.renderer.category.StandardBarPainter());
+        style(c);
+        return c;
+    }
+
+    static void style(JFreeChart c) {
+        c.setBackgroundPaint(Color.WHITE);
+        c.getTitle().setFont(c.getTitle().getFont().deriveFont(13f));
+        if (c.getPlot() instanceof XYPlot p) {
+            p.setBackgroundPaint(new Color(0xfafafa));
+            p.setDomainGridlinePaint(new Color(0xdddddd));
+            p.setRangeGridlinePaint(new Color(0xdddddd));
+            if (p.getRenderer() != null && !(p.getRenderer() instanceof XYBarRenderer)) {
+                for (int i = 0; i < 4; i++) {
+                    p.getRenderer().setSeriesStroke(i, new BasicStroke(1.6f));
+                }
+            }
+        } else if (c.getPlot() instanceof CategoryPlot p) {
+            p.setBackgroundPaint(new Color(0xfafafa));
+        }
+    }
+
+    /** Replaces a series' points, with one change notification. */
+    static void fill(XYSeries s, List<WorkbenchViewModel.Point> points) {
+        s.setNotify(false);
+        s.clear();
+        for (WorkbenchViewModel.Point p : points) {
+            if (Double.isFinite(p.y())) {
+                s.add(p.x(), p.y(), false);
+            }
+        }
+        s.setNotify(true);
+        s.fireSeriesChanged();
+    }
+
+    static ValueMarker marker(double at, String label) {
+        ValueMarker m = new ValueMarker(at, Color.BLACK, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+                BasicStroke.JOIN_MITER, 1f, new float[] {5f, 4f}, 0f));
+        m.setLabel(label);
+        return m;
+    }
+}

@@ -1,0 +1,588 @@
+package io.otprune.ui;
+
+import io.otprune.data.Datasets;
+import io.otprune.prune.PruneConfig;
+import io.otprune.run.PruneSummary;
+import io.otprune.train.Devices;
+import io.otprune.train.RunEvent;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.prefs.Preferences;
+import javafx.animation.AnimationTimer;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.Stage;
+import org.controlsfx.control.SegmentedButton;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.fx.ChartViewer;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.DefaultTableXYDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * The workbench window: model and data on top, run controls on the left, live charts in the middle, the layers and
+ * the result below. All state lives in {@link WorkbenchViewModel}; this class only lays out and binds.
+ */
+public class WorkbenchApp extends Application {
+    static final Path SAMPLE_MODELS = Path.of(System.getProperty("otprune.samples", "sample-models"));
+    static final Path RUNS = Path.of(System.getProperty("otprune.runs",
+            System.getProperty("user.home") + File.separator + ".otprune" + File.separator + "runs"));
+
+    private WorkbenchViewModel vm;
+    private final Preferences prefs = Preferences.userNodeForPackage(WorkbenchApp.class);
+
+    // chart data
+    private final XYSeries loss = new XYSeries("train loss");
+    private final XYSeries trainAcc = new XYSeries("train accuracy");
+    private final XYSeries testAcc = new XYSeries("test accuracy");
+    private final XYSeries sharp = new XYSeries("mask sharpness");
+    private final XYSeries kept = new XYSeries("kept (soft, budget measure)");
+    private final XYSeries eps = new XYSeries("temperature ε");
+    private final DefaultTableXYDataset histData = new DefaultTableXYDataset();
+    private final DefaultCategoryDataset layerData = new DefaultCategoryDataset();
+    private JFreeChart histChart;
+    private final ComboBox<String> histLayer = new ComboBox<>();
+
+    /** The view-model (for tests). */
+    public WorkbenchViewModel viewModel() {
+        return vm;
+    }
+
+    @Override
+    public void start(Stage stage) {
+        vm = new WorkbenchViewModel(Platform::runLater, SAMPLE_MODELS, RUNS);
+        BorderPane root = new BorderPane();
+        root.setTop(top(stage));
+        root.setLeft(controls());
+        root.setCenter(charts());
+        root.setBottom(bottom());
+        Scene scene = new Scene(root, prefs.getDouble("width", 1400), prefs.getDouble("height", 900));
+        scene.setOnKeyPressed(k -> {
+            if (k.getTarget() instanceof TextField) {
+                return;
+            }
+            if (k.getCode() == KeyCode.SPACE) {
+                if (vm.running.get()) {
+                    vm.togglePause();
+                } else {
+                    vm.start();
+                }
+                k.consume();
+            } else if (k.getCode() == KeyCode.ESCAPE) {
+                vm.stop();
+                k.consume();
+            }
+        });
+        // drag and drop of a model folder
+        scene.setOnDragOver(d -> {
+            if (d.getDragboard().hasFiles()) {
+                d.acceptTransferModes(TransferMode.COPY);
+            }
+        });
+        scene.setOnDragDropped(d -> {
+            List<File> files = d.getDragboard().getFiles();
+            if (!files.isEmpty()) {
+                vm.loadModel(files.get(0).toPath());
+            }
+            d.setDropCompleted(true);
+        });
+        stage.setTitle("OTPrune Workbench");
+        stage.setScene(scene);
+        stage.setOnCloseRequest(e -> {
+            if (vm.running.get()) {
+                Alert a = new Alert(Alert.AlertType.CONFIRMATION, "A run is in progress. Stop it and quit?",
+                        ButtonType.YES, ButtonType.NO);
+                a.setHeaderText("Quit OTPrune Workbench");
+                if (a.showAndWait().orElse(ButtonType.NO) != ButtonType.YES) {
+                    e.consume();
+                    return;
+                }
+            }
+            prefs.putDouble("width", scene.getWidth());
+            prefs.putDouble("height", scene.getHeight());
+            savePrefs();
+        });
+        restorePrefs();
+        vm.chartVersion.addListener((o, a, b) -> redraw());
+        vm.preview.addListener((o, a, b) -> redrawLayers());
+        vm.error.addListener((o, a, b) -> {
+            if (b != null && !b.isBlank()) {
+                Alert alert = new Alert(Alert.AlertType.ERROR, b, ButtonType.OK);
+                alert.setHeaderText(b.startsWith("Cannot open") ? "Model not loaded" : "Problem");
+                alert.show();
+            }
+        });
+        new AnimationTimer() {
+            private long last;
+
+            @Override
+            public void handle(long now) {
+                if (now - last >= 100_000_000L) { // at most ~10 redraws a second
+                    last = now;
+                    vm.drain();
+                }
+            }
+        }.start();
+        Path initial = vm.defaultModel();
+        String remembered = prefs.get("model", null);
+        if (remembered != null && java.nio.file.Files.isRegularFile(Path.of(remembered, "model.json"))) {
+            initial = Path.of(remembered);
+        }
+        if (initial != null) {
+            vm.loadModel(initial);
+        }
+        stage.show();
+    }
+
+    @Override
+    public void stop() {
+        if (vm != null) {
+            vm.close();
+        }
+    }
+
+    private Node top(Stage stage) {
+        ComboBox<Path> models = new ComboBox<>(vm.sampleModels);
+        models.setPromptText("sample models");
+        models.setId("modelPicker");
+        models.setCellFactory(l -> new ListCell<>() {
+            @Override
+            protected void updateItem(Path p, boolean empty) {
+                super.updateItem(p, empty);
+                setText(empty || p == null ? null : p.getFileName().toString());
+            }
+        });
+        models.setButtonCell(models.getCellFactory().call(null));
+        vm.modelDir.addListener((o, a, b) -> models.setValue(b));
+        models.setOnAction(e -> {
+            Path p = models.getValue();
+            if (p != null && !p.equals(vm.modelDir.get())) {
+                vm.loadModel(p);
+            }
+        });
+        tip(models, "Pick one of the sample models shipped with the workbench");
+        Button open = new Button("Open model…");
+        open.setId("openModel");
+        tip(open, "Open a model folder (model.json + model.params); you can also drop a folder on the window");
+        open.setOnAction(e -> {
+            DirectoryChooser ch = new DirectoryChooser();
+            ch.setTitle("Open a model folder");
+            File f = ch.showDialog(stage);
+            if (f != null) {
+                vm.loadModel(f.toPath());
+            }
+        });
+        ComboBox<Datasets.Choice> data = new ComboBox<>(vm.datasets);
+        data.setId("dataPicker");
+        data.setCellFactory(l -> new ListCell<>() {
+            @Override
+            protected void updateItem(Datasets.Choice c, boolean empty) {
+                super.updateItem(c, empty);
+                setText(empty || c == null ? null : c.id() + (c.available() ? "" : " (not installed)"));
+                setDisable(c != null && !c.available());
+                setTooltip(c == null ? null : new Tooltip(c.available() ? c.description() : c.hint()));
+            }
+        });
+        data.setButtonCell(data.getCellFactory().call(null));
+        vm.dataId.addListener((o, a, b) -> vm.datasets.stream().filter(c -> c.id().equals(b)).findFirst()
+                .ifPresent(data::setValue));
+        vm.datasets.stream().filter(c -> c.id().equals(vm.dataId.get())).findFirst().ifPresent(data::setValue);
+        data.setOnAction(e -> {
+            if (data.getValue() != null && data.getValue().available()) {
+                vm.dataId.set(data.getValue().id());
+            }
+        });
+        tip(data, "Data to prune and fine-tune on; the embedded subsets need nothing installed");
+        data.disableProperty().bind(vm.running);
+        models.disableProperty().bind(vm.running);
+        open.disableProperty().bind(vm.running);
+        Label info = new Label();
+        info.setId("modelInfo");
+        info.textProperty().bind(Bindings.createStringBinding(() -> {
+            ModelPreview p = vm.model.get();
+            return p == null ? "no model" : String.format(Locale.ROOT, "%s %s · %,d params · %,d MACs · dense %.2f%% on %s",
+                    p.info().architecture().id(), p.info().architecture().widths(), p.params(), p.macs(),
+                    100 * p.info().testAccuracy(), p.info().dataset());
+        }, vm.model));
+        Label device = new Label("device: " + Devices.describe());
+        HBox bar = new HBox(10, new Label("Model"), models, open, new Label("Data"), data, info, spacer(), device);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(8));
+        return bar;
+    }
+
+    private Node controls() {
+        GridPane g = new GridPane();
+        g.setHgap(8);
+        g.setVgap(8);
+        g.setPadding(new Insets(8));
+        int row = 0;
+        Slider slider = new Slider(0, 0.99, vm.sparsity.get());
+        slider.setId("sparsitySlider");
+        slider.setBlockIncrement(0.01);
+        slider.setMajorTickUnit(0.25);
+        slider.setShowTickMarks(true);
+        slider.valueProperty().bindBidirectional(vm.sparsity);
+        tip(slider, "Fraction of the budget to remove (arrow keys move it by 1%)");
+        TextField field = new TextField();
+        field.setId("sparsityField");
+        field.setPrefColumnCount(5);
+        tip(field, "Sparsity as a number in [0, 0.99]; Enter applies it");
+        vm.sparsity.addListener((o, a, b) -> field.setText(String.format(Locale.ROOT, "%.4f", b.doubleValue())));
+        field.setText(String.format(Locale.ROOT, "%.4f", vm.sparsity.get()));
+        field.setOnAction(e -> {
+            try {
+                double v = Double.parseDouble(field.getText().trim());
+                if (!(v >= 0 && v <= 0.99)) {
+                    throw new NumberFormatException();
+                }
+                vm.sparsity.set(v);
+            } catch (NumberFormatException ex) {
+                field.setText(String.format(Locale.ROOT, "%.4f", vm.sparsity.get()));
+                vm.error.set("");
+                vm.error.set("Sparsity must be a number between 0 and 0.99");
+            }
+        });
+        g.addRow(row++, new Label("Sparsity"), new HBox(6, slider, field));
+        Label preview = new Label();
+        preview.setId("preview");
+        preview.setWrapText(true);
+        preview.setMaxWidth(330);
+        preview.textProperty().bind(vm.previewText);
+        tip(preview, "What the setting keeps if pruning started from the weight magnitudes (exact budget)");
+        g.add(preview, 0, row++, 2, 1);
+
+        ToggleButton unstructured = new ToggleButton("Unstructured");
+        unstructured.setId("unstructured");
+        ToggleButton structured = new ToggleButton("Structured");
+        structured.setId("structured");
+        SegmentedButton gran = new SegmentedButton(unstructured, structured);
+        unstructured.setSelected(true);
+        unstructured.setOnAction(e -> {
+            unstructured.setSelected(true);
+            vm.granularity.set(PruneConfig.Granularity.UNSTRUCTURED);
+        });
+        structured.setOnAction(e -> {
+            structured.setSelected(true);
+            vm.granularity.set(PruneConfig.Granularity.STRUCTURED);
+        });
+        vm.granularity.addListener((o, a, b) -> (b == PruneConfig.Granularity.STRUCTURED ? structured : unstructured)
+                .setSelected(true));
+        tip(unstructured, "Prune single weights (sparse masks, no speed-up on dense kernels)");
+        tip(structured, "Prune whole channels: a physically smaller, faster model");
+        gran.disableProperty().bind(vm.running);
+        g.addRow(row++, new Label("Granularity"), gran);
+        g.addRow(row++, new Label("Budget"), enumBox("budget", vm.budget, PruneConfig.Budget.values(),
+                "What sparsity measures: units, parameters or multiply-adds"));
+        g.addRow(row++, new Label("Scope"), enumBox("scope", vm.scope, PruneConfig.Scope.values(),
+                "Global: per-layer sparsity is learned; layer: every layer at the same ratio"));
+        g.addRow(row++, new Label("Method"), enumBox("method", vm.method, PruneConfig.Method.values(),
+                "DTP (optimal transport); GMP, magnitude and random for comparison, same epochs"));
+        g.addRow(row++, new Label("Temperature"), enumBox("temperature", vm.temperature,
+                PruneConfig.TemperatureMode.values(), "auto: ε steered by mask sharpness; schedule: ε₀ → ε₀/1000"));
+        Spinner<Double> eps0 = new Spinner<>(0.01, 5.0, vm.eps0.get(), 0.05);
+        eps0.setEditable(true);
+        eps0.valueProperty().addListener((o, a, b) -> vm.eps0.set(b));
+        tip(eps0, "Initial temperature ε₀ of the transport plan (scores have mean 1)");
+        eps0.disableProperty().bind(vm.running);
+        g.addRow(row++, new Label("ε₀"), eps0);
+        g.addRow(row++, new Label("Prune epochs"), intSpinner(vm.pruneEpochs, 0, 50, "Epochs with soft masks (DTP) or gradual pruning (GMP)"));
+        g.addRow(row++, new Label("Fine-tune epochs"), intSpinner(vm.finetuneEpochs, 0, 50, "Epochs with the hard mask fixed"));
+        g.addRow(row++, new Label("Seed"), intSpinner(vm.seed, 0, 1_000_000, "Random seed of the run"));
+        ComboBox<String> device = new ComboBox<>(javafx.collections.FXCollections.observableArrayList("auto", "cpu", "gpu"));
+        device.valueProperty().bindBidirectional(vm.device);
+        device.disableProperty().bind(vm.running);
+        tip(device, "Where the run computes: " + Devices.describe());
+        g.addRow(row++, new Label("Device"), device);
+
+        Button start = new Button("Start");
+        start.setId("start");
+        start.setDefaultButton(true);
+        start.disableProperty().bind(vm.running.or(vm.model.isNull()));
+        start.setOnAction(e -> vm.start());
+        tip(start, "Start pruning with these settings (Space)");
+        Button pause = new Button();
+        pause.setId("pause");
+        pause.textProperty().bind(Bindings.when(vm.paused).then("Resume").otherwise("Pause"));
+        pause.disableProperty().bind(vm.running.not());
+        pause.setOnAction(e -> vm.togglePause());
+        tip(pause, "Pause or resume the run (Space)");
+        Button stop = new Button("Stop");
+        stop.setId("stop");
+        stop.disableProperty().bind(vm.running.not());
+        stop.setOnAction(e -> vm.stop());
+        tip(stop, "Stop the run within one training step (Esc)");
+        g.add(new HBox(8, start, pause, stop), 0, row++, 2, 1);
+        ProgressBar bar = new ProgressBar();
+        bar.setId("progress");
+        bar.setMaxWidth(Double.MAX_VALUE);
+        bar.progressProperty().bind(vm.progress);
+        g.add(bar, 0, row++, 2, 1);
+        Label status = new Label();
+        status.setId("status");
+        status.setWrapText(true);
+        status.setMaxWidth(330);
+        status.textProperty().bind(vm.status);
+        g.add(status, 0, row++, 2, 1);
+        ScrollPane sp = new ScrollPane(g);
+        sp.setFitToWidth(true);
+        sp.setPrefWidth(380);
+        return sp;
+    }
+
+    private <E extends Enum<E>> ComboBox<E> enumBox(String id, javafx.beans.property.ObjectProperty<E> p, E[] values,
+            String tip) {
+        ComboBox<E> box = new ComboBox<>(javafx.collections.FXCollections.observableArrayList(values));
+        box.setId(id);
+        box.valueProperty().bindBidirectional(p);
+        box.disableProperty().bind(vm.running);
+        tip(box, tip);
+        return box;
+    }
+
+    private Spinner<Integer> intSpinner(javafx.beans.property.IntegerProperty p, int min, int max, String tip) {
+        Spinner<Integer> s = new Spinner<>(min, max, p.get());
+        s.setEditable(true);
+        s.setPrefWidth(100);
+        s.valueProperty().addListener((o, a, b) -> p.set(b));
+        s.disableProperty().bind(vm.running);
+        tip(s, tip);
+        return s;
+    }
+
+    private Node charts() {
+        XYSeriesCollection lossData = new XYSeriesCollection(loss);
+        XYSeriesCollection accData = new XYSeriesCollection();
+        accData.addSeries(trainAcc);
+        accData.addSeries(testAcc);
+        XYSeriesCollection sharpData = new XYSeriesCollection();
+        sharpData.addSeries(sharp);
+        sharpData.addSeries(kept);
+        XYSeriesCollection epsData = new XYSeriesCollection(eps);
+        histChart = Charts.histogram(histData);
+        histLayer.setId("histLayer");
+        tip(histLayer, "Layer whose importance scores the histogram shows");
+        histLayer.setOnAction(e -> redrawHistogram());
+        GridPane grid = new GridPane();
+        grid.setHgap(6);
+        grid.setVgap(6);
+        grid.setPadding(new Insets(6));
+        grid.add(viewer(Charts.line("Loss", "epoch", "loss", lossData), "lossChart"), 0, 0);
+        grid.add(viewer(Charts.line("Accuracy", "epoch", "accuracy", accData), "accuracyChart"), 1, 0);
+        grid.add(viewer(Charts.line("Mask sharpness and kept share", "epoch", "fraction", sharpData), "sharpnessChart"), 0, 1);
+        grid.add(viewer(Charts.logLine("Temperature", "epoch", "ε", epsData), "epsilonChart"), 1, 1);
+        VBox hist = new VBox(4, new HBox(6, new Label("Layer"), histLayer), grow(viewer(histChart, "histogramChart")));
+        grid.add(hist, 0, 2);
+        grid.add(viewer(Charts.bars("Kept per layer", layerData), "layerChart"), 1, 2);
+        for (int c = 0; c < 2; c++) {
+            javafx.scene.layout.ColumnConstraints cc = new javafx.scene.layout.ColumnConstraints();
+            cc.setPercentWidth(50);
+            grid.getColumnConstraints().add(cc);
+        }
+        for (int r = 0; r < 3; r++) {
+            javafx.scene.layout.RowConstraints rc = new javafx.scene.layout.RowConstraints();
+            rc.setPercentHeight(33.3);
+            grid.getRowConstraints().add(rc);
+        }
+        return grid;
+    }
+
+    private static <N extends javafx.scene.layout.Region> N grow(N n) {
+        VBox.setVgrow(n, Priority.ALWAYS);
+        return n;
+    }
+
+    private ChartViewer viewer(JFreeChart chart, String id) {
+        ChartViewer v = new ChartViewer(chart);
+        v.setId(id);
+        v.setMinSize(200, 150);
+        return v;
+    }
+
+    private Node bottom() {
+        TableView<ModelPreview.LayerRow> table = new TableView<>();
+        table.setId("layers");
+        table.getColumns().add(col("layer", ModelPreview.LayerRow::name));
+        table.getColumns().add(col("kind", ModelPreview.LayerRow::kind));
+        table.getColumns().add(col("shape", ModelPreview.LayerRow::shape));
+        table.getColumns().add(col("units", r -> String.format(Locale.ROOT, "%,d", r.units())));
+        table.getColumns().add(col("params", r -> String.format(Locale.ROOT, "%,d", r.params())));
+        table.getColumns().add(col("MACs", r -> String.format(Locale.ROOT, "%,d", r.macs())));
+        table.setPrefHeight(170);
+        vm.model.addListener((o, a, b) -> {
+            table.getItems().setAll(b == null ? List.of() : b.layers());
+            histLayer.getItems().setAll(b == null ? List.of() : b.setNames(vm.granularity.get()));
+            histLayer.getSelectionModel().selectFirst();
+        });
+        vm.granularity.addListener((o, a, b) -> {
+            if (vm.model.get() != null) {
+                histLayer.getItems().setAll(vm.model.get().setNames(b));
+                histLayer.getSelectionModel().selectFirst();
+            }
+        });
+        Label result = new Label("Results appear here when a run ends.");
+        result.setId("summary");
+        result.setWrapText(true);
+        result.setStyle("-fx-font-family: monospace;");
+        vm.summary.addListener((o, a, s) -> result.setText(s == null ? "" : card(s)));
+        ScrollPane rs = new ScrollPane(result);
+        rs.setFitToWidth(true);
+        rs.setPrefHeight(170);
+        TabPane tabs = new TabPane(new Tab("Layers", table), new Tab("Result", rs));
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        vm.summary.addListener((o, a, s) -> {
+            if (s != null) {
+                tabs.getSelectionModel().select(1);
+            }
+        });
+        return tabs;
+    }
+
+    static String card(PruneSummary s) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%s · %s · %s budget · %s scope%n", s.method(), s.granularity(), s.budget(),
+                s.scope()));
+        b.append(String.format(Locale.ROOT, "accuracy: dense %.2f%% → pruned %.2f%% (hardening gap %+.2f points, "
+                + "sharpness at hardening %.4f)%n", 100 * s.denseAccuracy(), 100 * s.finalAccuracy(),
+                100 * s.hardeningGap(), s.maskSharpnessAtHardening()));
+        b.append(String.format(Locale.ROOT, "sparsity: target %.4f, achieved %.6f · units %.4f · params %.4f · FLOPs %.4f%n",
+                s.targetSparsity(), s.achievedSparsity(), s.achievedUnitSparsity(), s.achievedParamSparsity(),
+                s.achievedFlopSparsity()));
+        b.append(String.format(Locale.ROOT, "params %,d → %,d · MACs %,d → %,d · %.0f s on %s%n", s.paramsBefore(),
+                s.paramsAfter(), s.flopsBefore(), s.flopsAfter(), s.seconds(), s.device()));
+        if (s.speedBefore() != null) {
+            b.append(String.format(Locale.ROOT, "latency batch 1: %.3f → %.3f ms · batch 256: %.1f → %.1f ms · files %,d → %,d bytes%n",
+                    s.speedBefore().batch1Ms(), s.speedAfter().batch1Ms(), s.speedBefore().batch256Ms(),
+                    s.speedAfter().batch256Ms(), s.speedBefore().fileBytes(), s.speedAfter().fileBytes()));
+        }
+        if (!s.note().isEmpty()) {
+            b.append(s.note()).append('\n');
+        }
+        b.append("model: ").append(s.modelDir());
+        return b.toString();
+    }
+
+    private static TableColumn<ModelPreview.LayerRow, String> col(String title,
+            java.util.function.Function<ModelPreview.LayerRow, String> value) {
+        TableColumn<ModelPreview.LayerRow, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(cd -> new javafx.beans.property.ReadOnlyStringWrapper(value.apply(cd.getValue())));
+        return c;
+    }
+
+    private void redraw() {
+        Charts.fill(loss, vm.trainLoss);
+        Charts.fill(trainAcc, vm.trainAccuracy);
+        Charts.fill(testAcc, vm.testAccuracy);
+        Charts.fill(sharp, vm.sharpness);
+        Charts.fill(kept, vm.softKept);
+        Charts.fill(eps, vm.epsilon);
+        redrawHistogram();
+        redrawLayers();
+    }
+
+    private void redrawHistogram() {
+        String layer = histLayer.getValue();
+        RunEvent.Histogram h = layer == null ? null : vm.histogram(layer);
+        histData.removeAllSeries();
+        histChart.getXYPlot().clearDomainMarkers();
+        if (h == null) {
+            return;
+        }
+        XYSeries k = new XYSeries("kept", true, false);
+        XYSeries p = new XYSeries("pruned", true, false);
+        double w = (h.hi() - h.lo()) / h.counts().length;
+        for (int i = 0; i < h.counts().length; i++) {
+            double x = h.lo() + (i + 0.5) * w;
+            k.add(x, h.kept()[i]);
+            p.add(x, h.counts()[i] - h.kept()[i]);
+        }
+        histData.addSeries(k);
+        histData.addSeries(p);
+        histChart.getXYPlot().addDomainMarker(Charts.marker(h.tau(), String.format(Locale.ROOT, "τ = %.3g", h.tau())));
+    }
+
+    private void redrawLayers() {
+        layerData.clear();
+        ModelPreview.Outcome o = vm.preview.get();
+        if (o != null && o.error() == null) {
+            for (int i = 0; i < o.layers().size(); i++) {
+                layerData.addValue(o.keptFraction().get(i), "preview (magnitudes)", o.layers().get(i));
+            }
+        }
+        RunEvent.Prune p = vm.lastPrune();
+        if (p != null) {
+            for (int i = 0; i < p.sets().size(); i++) {
+                layerData.addValue(p.setKeptHard().get(i), "run (mask > 0.5)", p.sets().get(i));
+            }
+        }
+    }
+
+    private static javafx.scene.layout.Region spacer() {
+        javafx.scene.layout.Region r = new javafx.scene.layout.Region();
+        HBox.setHgrow(r, Priority.ALWAYS);
+        return r;
+    }
+
+    private static void tip(javafx.scene.control.Control c, String text) {
+        c.setTooltip(new Tooltip(text));
+    }
+
+    private void savePrefs() {
+        if (vm.modelDir.get() != null) {
+            prefs.put("model", vm.modelDir.get().toAbsolutePath().toString());
+        }
+        prefs.putDouble("sparsity", vm.sparsity.get());
+        prefs.put("granularity", vm.granularity.get().name());
+        prefs.put("budget", vm.budget.get().name());
+        prefs.put("scope", vm.scope.get().name());
+        prefs.put("method", vm.method.get().name());
+    }
+
+    private void restorePrefs() {
+        if (Boolean.getBoolean("otprune.noPrefs")) {
+            return;
+        }
+        try {
+            vm.sparsity.set(prefs.getDouble("sparsity", vm.sparsity.get()));
+            vm.granularity.set(PruneConfig.Granularity.valueOf(prefs.get("granularity", vm.granularity.get().name())));
+            vm.budget.set(PruneConfig.Budget.valueOf(prefs.get("budget", vm.budget.get().name())));
+            vm.scope.set(PruneConfig.Scope.valueOf(prefs.get("scope", vm.scope.get().name())));
+            vm.method.set(PruneConfig.Method.valueOf(prefs.get("method", vm.method.get().name())));
+        } catch (IllegalArgumentException e) {
+            // preferences from another version: keep the defaults
+        }
+    }
+}

@@ -1,0 +1,377 @@
+package io.otprune.ui;
+
+import io.otprune.data.Datasets;
+import io.otprune.model.ModelFormatException;
+import io.otprune.prune.PruneConfig;
+import io.otprune.run.PruneRunConfig;
+import io.otprune.run.PruneSummary;
+import io.otprune.train.RunEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The workbench's state and actions, free of controls so it is tested without a toolkit. Work leaves the calling
+ * thread: model loading and previews on a helper thread, runs on {@link RunService}'s worker. Results come back
+ * through {@code fx} (Platform::runLater in the app, direct in tests). Run events are queued by the worker and
+ * applied in batches by {@link #drain()}, which the view calls at most ~10 times a second.
+ */
+public final class WorkbenchViewModel implements AutoCloseable {
+    /** A point of a chart series. */
+    public record Point(double x, double y) {}
+
+    // inputs
+    public final ObservableList<Path> sampleModels = FXCollections.observableArrayList();
+    public final ObjectProperty<Path> modelDir = new SimpleObjectProperty<>();
+    public final ObservableList<Datasets.Choice> datasets = FXCollections.observableArrayList();
+    public final StringProperty dataId = new SimpleStringProperty(Datasets.FASHION_SMALL);
+    public final DoubleProperty sparsity = new SimpleDoubleProperty(0.9);
+    public final ObjectProperty<PruneConfig.Granularity> granularity =
+            new SimpleObjectProperty<>(PruneConfig.Granularity.UNSTRUCTURED);
+    public final ObjectProperty<PruneConfig.Budget> budget = new SimpleObjectProperty<>(PruneConfig.Budget.COUNT);
+    public final ObjectProperty<PruneConfig.Scope> scope = new SimpleObjectProperty<>(PruneConfig.Scope.GLOBAL);
+    public final ObjectProperty<PruneConfig.Method> method = new SimpleObjectProperty<>(PruneConfig.Method.DTP);
+    public final ObjectProperty<PruneConfig.TemperatureMode> temperature =
+            new SimpleObjectProperty<>(PruneConfig.TemperatureMode.AUTO);
+    public final DoubleProperty eps0 = new SimpleDoubleProperty(0.5);
+    public final IntegerProperty pruneEpochs = new SimpleIntegerProperty(2);
+    public final IntegerProperty finetuneEpochs = new SimpleIntegerProperty(1);
+    public final IntegerProperty seed = new SimpleIntegerProperty(1);
+    public final StringProperty device = new SimpleStringProperty("auto");
+
+    // outputs
+    public final ObjectProperty<ModelPreview> model = new SimpleObjectProperty<>();
+    public final ObjectProperty<ModelPreview.Outcome> preview = new SimpleObjectProperty<>();
+    public final StringProperty previewText = new SimpleStringProperty("");
+    public final StringProperty error = new SimpleStringProperty("");
+    public final BooleanProperty running = new SimpleBooleanProperty(false);
+    public final BooleanProperty paused = new SimpleBooleanProperty(false);
+    public final DoubleProperty progress = new SimpleDoubleProperty(0);
+    public final StringProperty status = new SimpleStringProperty("ready");
+    public final ObjectProperty<PruneSummary> summary = new SimpleObjectProperty<>();
+    public final ObjectProperty<Path> lastRunDir = new SimpleObjectProperty<>();
+    /** Incremented each time the chart series below changed. */
+    public final IntegerProperty chartVersion = new SimpleIntegerProperty(0);
+
+    // chart series (read on the FX thread after chartVersion changes)
+    public final List<Point> trainLoss = new ArrayList<>();
+    public final List<Point> trainAccuracy = new ArrayList<>();
+    public final List<Point> testAccuracy = new ArrayList<>();
+    public final List<Point> sharpness = new ArrayList<>();
+    public final List<Point> epsilon = new ArrayList<>();
+    public final List<Point> softKept = new ArrayList<>();
+    private RunEvent.Prune lastPrune;
+    private final java.util.Map<String, RunEvent.Histogram> histograms = new java.util.LinkedHashMap<>();
+
+    private final Consumer<Runnable> fx;
+    private final RunService runs = new RunService();
+    private final ExecutorService helper = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "otprune-preview");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong previewGeneration = new AtomicLong();
+    private final ConcurrentLinkedQueue<RunEvent> pending = new ConcurrentLinkedQueue<>();
+    private final Path runsRoot;
+    private long runStart;
+
+    public WorkbenchViewModel(Consumer<Runnable> fx, Path sampleModelsRoot, Path runsRoot) {
+        this.fx = fx;
+        this.runsRoot = runsRoot;
+        datasets.setAll(Datasets.choices());
+        if (Files.isDirectory(sampleModelsRoot)) {
+            try (Stream<Path> s = Files.list(sampleModelsRoot)) {
+                sampleModels.setAll(s.filter(p -> Files.isRegularFile(p.resolve("model.json"))).sorted().toList());
+            } catch (IOException e) {
+                error.set("cannot list " + sampleModelsRoot + ": " + e.getMessage());
+            }
+        }
+        for (javafx.beans.Observable o : List.of(sparsity, granularity, budget, scope, model)) {
+            o.addListener(x -> refreshPreview());
+        }
+    }
+
+    /** The default sample model: lenet5 on Fashion-MNIST when present, else the first. */
+    public Path defaultModel() {
+        return sampleModels.stream().filter(p -> p.getFileName().toString().equals("lenet5-fmnist")).findFirst()
+                .orElse(sampleModels.isEmpty() ? null : sampleModels.get(0));
+    }
+
+    /** Loads a model folder on the helper thread; a bad folder sets {@link #error} and keeps the current model. */
+    public void loadModel(Path dir) {
+        status.set("loading " + dir.getFileName() + "…");
+        helper.submit(() -> {
+            try {
+                ModelPreview p = ModelPreview.load(dir);
+                fx.accept(() -> {
+                    ModelPreview old = model.get();
+                    modelDir.set(dir);
+                    model.set(p);
+                    dataId.set(p.info().dataset().equals(Datasets.FASHION) && !fashionInstalled()
+                            ? Datasets.FASHION_SMALL : defaultDataFor(p));
+                    error.set("");
+                    status.set("ready");
+                    if (old != null) {
+                        helper.submit(old::close);
+                    }
+                });
+            } catch (ModelFormatException | RuntimeException e) {
+                fx.accept(() -> {
+                    error.set("Cannot open model: " + e.getMessage());
+                    status.set("ready");
+                });
+            }
+        });
+    }
+
+    private static boolean fashionInstalled() {
+        return Datasets.choices().stream().anyMatch(c -> c.id().equals(Datasets.FASHION) && c.available());
+    }
+
+    private static String defaultDataFor(ModelPreview p) {
+        String d = p.info().dataset();
+        return d.equals(Datasets.FASHION) ? Datasets.FASHION_SMALL : d; // the embedded subset runs in minutes
+    }
+
+    /** The run configuration the controls describe now (throws IllegalArgumentException on bad input). */
+    public PruneConfig pruneConfig() {
+        return new PruneConfig(method.get(), granularity.get(), budget.get(), scope.get(),
+                Math.round(sparsity.get() * 10000) / 10000.0, temperature.get(), eps0.get(), 1, 0.05);
+    }
+
+    private void refreshPreview() {
+        ModelPreview p = model.get();
+        if (p == null) {
+            return;
+        }
+        PruneConfig pc;
+        try {
+            pc = pruneConfig();
+        } catch (IllegalArgumentException e) {
+            previewText.set(e.getMessage());
+            return;
+        }
+        long gen = previewGeneration.incrementAndGet();
+        helper.submit(() -> {
+            if (gen != previewGeneration.get()) {
+                return; // a newer setting is waiting: skip this one
+            }
+            ModelPreview.Outcome o = p.outcome(pc);
+            fx.accept(() -> {
+                if (gen == previewGeneration.get()) {
+                    preview.set(o);
+                    previewText.set(describe(o, pc));
+                }
+            });
+        });
+    }
+
+    static String describe(ModelPreview.Outcome o, PruneConfig pc) {
+        if (o.error() != null) {
+            return o.error();
+        }
+        String unit = pc.granularity() == PruneConfig.Granularity.STRUCTURED ? "channels" : "weights";
+        return String.format(Locale.ROOT, "keeps %,d of %,d %s · params %,d of %,d (%.1f%%) · MACs %,d of %,d (%.1f%%)",
+                o.unitsKept(), o.units(), unit, o.paramsKept(), o.params(), 100.0 * o.paramsKept() / o.params(),
+                o.macsKept(), o.macs(), 100.0 * o.macsKept() / o.macs());
+    }
+
+    /** Starts a run with the current settings; its folder goes under the runs folder. */
+    public void start() {
+        if (running.get() || model.get() == null) {
+            return;
+        }
+        PruneConfig pc;
+        try {
+            pc = pruneConfig();
+        } catch (IllegalArgumentException e) {
+            error.set(e.getMessage());
+            return;
+        }
+        String name = String.format(Locale.ROOT, "%s-%s-%s-%s-%.2f",
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")),
+                modelDir.get().getFileName(), pc.method().name().toLowerCase(Locale.ROOT),
+                pc.granularity().name().toLowerCase(Locale.ROOT), pc.sparsity());
+        Path out = runsRoot.resolve(name);
+        String cmd = String.format(Locale.ROOT, "otprune prune --model %s --data %s --method %s --granularity %s "
+                        + "--budget %s --scope %s --sparsity %s --prune-epochs %d --finetune-epochs %d --temperature %s "
+                        + "--eps0 %s --seed %d --device %s --out %s", modelDir.get(), dataId.get(), low(pc.method()),
+                low(pc.granularity()), low(pc.budget()), low(pc.scope()), pc.sparsity(), pruneEpochs.get(),
+                finetuneEpochs.get(), low(pc.temperature()), eps0.get(), seed.get(), device.get(), out);
+        PruneRunConfig cfg = new PruneRunConfig(modelDir.get().toString(), dataId.get(), pc, pruneEpochs.get(),
+                finetuneEpochs.get(), 0.01, 128, seed.get(), device.get(), cmd);
+        clearCharts();
+        summary.set(null);
+        error.set("");
+        running.set(true);
+        paused.set(false);
+        progress.set(0);
+        status.set("starting…");
+        runStart = System.nanoTime();
+        lastRunDir.set(out);
+        runs.start(cfg, out, pending::add, outcome -> fx.accept(() -> finished(outcome)));
+    }
+
+    private static String low(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Pause or resume. */
+    public void togglePause() {
+        if (!running.get()) {
+            return;
+        }
+        if (paused.get()) {
+            runs.resume();
+            paused.set(false);
+            status.set("resumed");
+        } else {
+            runs.pause();
+            paused.set(true);
+            status.set("paused");
+        }
+    }
+
+    public void stop() {
+        if (running.get()) {
+            runs.cancel();
+            runs.resume(); // a paused run must wake up to see the cancel
+            status.set("stopping…");
+        }
+    }
+
+    private void finished(RunService.Outcome o) {
+        drain();
+        running.set(false);
+        paused.set(false);
+        if (o.summary() != null) {
+            summary.set(o.summary());
+            progress.set(1);
+            status.set(String.format(Locale.ROOT, "done: %.2f%% at sparsity %.4f (dense %.2f%%) · %s",
+                    100 * o.summary().finalAccuracy(), o.summary().achievedSparsity(),
+                    100 * o.summary().denseAccuracy(), o.dir()));
+        } else if (o.cancelled()) {
+            status.set("stopped; partial run in " + o.dir());
+        } else {
+            error.set("Run failed: " + o.error());
+            status.set("failed");
+        }
+    }
+
+    /** Applies queued run events to the properties and series; returns how many were applied. */
+    public int drain() {
+        int n = 0;
+        RunEvent e;
+        boolean charts = false;
+        while ((e = pending.poll()) != null) {
+            n++;
+            charts |= apply(e);
+        }
+        if (charts) {
+            chartVersion.set(chartVersion.get() + 1);
+        }
+        return n;
+    }
+
+    private boolean apply(RunEvent e) {
+        int pe = pruneEpochs.get(), fe = finetuneEpochs.get();
+        int totalEpochs = Math.max(1, pe + fe);
+        // one-shot methods train all their epochs in the fine-tune phase: it starts at 0 for them
+        boolean oneShot = method.get() == PruneConfig.Method.MAGNITUDE || method.get() == PruneConfig.Method.RANDOM;
+        int offset = oneShot ? 0 : pe;
+        if (e instanceof RunEvent.Step s) {
+            double epochsDone = (s.phase().equals("finetune") ? offset : 0) + (s.epoch() - 1)
+                    + (double) s.step() / s.stepsPerEpoch();
+            double x = epochsDone;
+            trainLoss.add(new Point(x, s.loss()));
+            trainAccuracy.add(new Point(x, s.accuracy()));
+            double frac = Math.min(1, epochsDone / totalEpochs);
+            progress.set(frac);
+            double elapsed = (System.nanoTime() - runStart) / 1e9;
+            double eta = frac > 0.01 ? elapsed * (1 - frac) / frac : Double.NaN;
+            status.set(String.format(Locale.ROOT, "%s · epoch %d · %.0f samples/s · ETA %s", s.phase(), s.epoch(),
+                    s.samplesPerSecond(), Double.isNaN(eta) ? "…" : String.format(Locale.ROOT, "%.0f s", eta)));
+            return true;
+        }
+        if (e instanceof RunEvent.Epoch ep) {
+            double x = (ep.phase().equals("finetune") ? offset : 0) + ep.epoch();
+            testAccuracy.add(new Point(x, ep.testAccuracy()));
+            return true;
+        }
+        if (e instanceof RunEvent.Prune p) {
+            double x = (double) p.step() / Math.max(1, p.totalSteps()) * pe;
+            sharpness.add(new Point(x, p.sharpness()));
+            epsilon.add(new Point(x, p.epsilon()));
+            softKept.add(new Point(x, p.softKept()));
+            lastPrune = p;
+            return true;
+        }
+        if (e instanceof RunEvent.Histogram h) {
+            histograms.put(h.set(), h);
+            return true;
+        }
+        if (e instanceof RunEvent.Phase ph) {
+            status.set(ph.phase() + ": " + ph.detail());
+        } else if (e instanceof RunEvent.Failed f) {
+            error.set(f.message());
+        }
+        return false;
+    }
+
+    public RunEvent.Prune lastPrune() {
+        return lastPrune;
+    }
+
+    public RunEvent.Histogram histogram(String set) {
+        return histograms.get(set);
+    }
+
+    private void clearCharts() {
+        trainLoss.clear();
+        trainAccuracy.clear();
+        testAccuracy.clear();
+        sharpness.clear();
+        epsilon.clear();
+        softKept.clear();
+        histograms.clear();
+        lastPrune = null;
+        chartVersion.set(chartVersion.get() + 1);
+    }
+
+    public RunService runs() {
+        return runs;
+    }
+
+    @Override
+    public void close() {
+        runs.shutdown(15_000);
+        helper.shutdownNow();
+        ModelPreview p = model.get();
+        if (p != null) {
+            p.close();
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.otprune.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.input.MouseButton;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The window, headless (Monocle), driven like a person would. */
+@ExtendWith(ApplicationExtension.class)
+class WorkbenchAppTest {
+    static Path runs;
+    WorkbenchApp app;
+
+    @BeforeAll
+    static void properties() throws Exception {
+        runs = Files.createTempDirectory("otprune-ui-runs");
+        Path repo = Path.of(System.getProperty("otprune.repo", "."));
+        System.setProperty("otprune.samples", repo.resolve("sample-models").toString());
+        System.setProperty("otprune.runs", runs.toString());
+        System.setProperty("otprune.noPrefs", "true");
+    }
+
+    @AfterAll
+    static void cleanup() throws Exception {
+        io.otprune.util.Files2.deleteRecursively(runs);
+    }
+
+    @Start
+    void start(Stage stage) {
+        app = new WorkbenchApp();
+        app.start(stage);
+    }
+
+    private void waitFor(int seconds, java.util.concurrent.Callable<Boolean> c) throws Exception {
+        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, c);
+    }
+
+    private WorkbenchViewModel vm() {
+        return app.viewModel();
+    }
+
+    private void loaded(FxRobot robot) throws Exception {
+        waitFor(60, () -> vm().model.get() != null && !vm().previewText.get().isEmpty());
+    }
+
+    @Test
+    void opensWithTheDefaultModelAndAPreview(FxRobot robot) throws Exception {
+        loaded(robot);
+        assertThat(robot.lookup("#modelInfo").queryAs(Label.class).getText()).contains("lenet5");
+        assertThat(robot.lookup("#preview").queryAs(Label.class).getText()).contains("weights");
+        assertThat(robot.lookup("#start").queryAs(Button.class).isDisabled()).isFalse();
+    }
+
+    @Test
+    void draggingTheSliderChangesThePreview(FxRobot robot) throws Exception {
+        loaded(robot);
+        String before = robot.lookup("#preview").queryAs(Label.class).getText();
+        double s0 = vm().sparsity.get();
+        robot.drag("#sparsitySlider .thumb", MouseButton.PRIMARY).moveBy(-80, 0).release(MouseButton.PRIMARY);
+        waitFor(20, () -> !robot.lookup("#preview").queryAs(Label.class).getText().equals(before));
+        assertThat(vm().sparsity.get()).isLessThan(s0);
+        assertThat(robot.lookup("#sparsityField").queryAs(javafx.scene.control.TextField.class).getText())
+                .isEqualTo(String.format(java.util.Locale.ROOT, "%.4f", vm().sparsity.get()));
+    }
+
+    @Test
+    void structuredGranularityPreviewsChannels(FxRobot robot) throws Exception {
+        loaded(robot);
+        robot.clickOn("#structured");
+        waitFor(20, () -> robot.lookup("#preview").queryAs(Label.class).getText().contains("channels"));
+    }
+
+    @Test
+    void aCorruptModelShowsAnErrorAndKeepsTheWindowUsable(FxRobot robot) throws Exception {
+        loaded(robot);
+        Path bad = Files.createTempDirectory("otprune-bad-model");
+        Files.writeString(bad.resolve("model.json"), "{ not json");
+        robot.interact(() -> vm().loadModel(bad));
+        waitFor(20, () -> vm().error.get().contains("Cannot open model"));
+        assertThat(vm().error.get()).contains("model.json");
+        assertThat(vm().model.get().info().architecture().id()).isEqualTo("lenet5"); // the old model stays
+        robot.lookup(".dialog-pane .button").queryAll().forEach(b -> robot.interact(() -> ((Button) b).fire()));
+        assertThat(robot.lookup("#start").queryAs(Button.class).isDisabled()).isFalse();
+    }
+
+    @Test
+    void aShortRunFillsTheChartsAndEndsWithTheExactSparsity(FxRobot robot) throws Exception {
+        loaded(robot);
+        Path mlp = Path.of(System.getProperty("otprune.samples")).resolve("mlp-300-100-fmnist");
+        robot.interact(() -> vm().loadModel(mlp));
+        waitFor(60, () -> vm().model.get() != null && vm().model.get().info().architecture().id().equals("mlp-300-100"));
+        robot.interact(() -> {
+            vm().sparsity.set(0.9);
+            vm().pruneEpochs.set(1);
+            vm().finetuneEpochs.set(1);
+        });
+        robot.clickOn("#start");
+        waitFor(300, () -> !vm().running.get() && vm().summary.get() != null);
+        assertThat(vm().summary.get().achievedSparsity()).isEqualTo(0.9, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(vm().trainLoss).isNotEmpty();
+        assertThat(vm().sharpness).isNotEmpty();
+        assertThat(vm().epsilon).isNotEmpty();
+        assertThat(robot.lookup("#summary").queryAs(Label.class).getText()).contains("achieved 0.900000");
+    }
+
+    @Test
+    void stopMidRunLeavesTheWindowUsable(FxRobot robot) throws Exception {
+        loaded(robot);
+        Path mlp = Path.of(System.getProperty("otprune.samples")).resolve("mlp-300-100-fmnist");
+        robot.interact(() -> vm().loadModel(mlp));
+        waitFor(60, () -> vm().model.get().info().architecture().id().equals("mlp-300-100"));
+        robot.interact(() -> {
+            vm().pruneEpochs.set(20);
+            vm().finetuneEpochs.set(0);
+        });
+        robot.clickOn("#start");
+        waitFor(60, () -> vm().progress.get() > 0);
+        robot.clickOn("#stop");
+        waitFor(60, () -> !vm().running.get());
+        assertThat(vm().status.get()).contains("stopped");
+        assertThat(robot.lookup("#start").queryAs(Button.class).isDisabled()).isFalse();
+        assertThat(vm().runs().busy()).isFalse();
+    }
+}

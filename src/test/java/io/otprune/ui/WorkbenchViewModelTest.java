@@ -1,0 +1,86 @@
+package io.otprune.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.otprune.prune.PruneConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The view-model without a toolkit: callbacks run on the helper and worker threads directly. */
+class WorkbenchViewModelTest {
+    @TempDir
+    Path runs;
+    WorkbenchViewModel vm;
+    static final Path SAMPLES = Path.of(System.getProperty("otprune.repo", ".")).resolve("sample-models");
+
+    @BeforeEach
+    void create() {
+        vm = new WorkbenchViewModel(Runnable::run, SAMPLES, runs);
+    }
+
+    @AfterEach
+    void close() {
+        vm.close();
+    }
+
+    static void await(int seconds, Callable<Boolean> c) throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!c.call()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("condition not met in " + seconds + " s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void listsSampleModelsAndPreviewsSettings() throws Exception {
+        assertThat(vm.sampleModels).extracting(p -> p.getFileName().toString())
+                .contains("lenet5-fmnist", "resnet20-fmnist");
+        assertThat(vm.defaultModel().getFileName().toString()).isEqualTo("lenet5-fmnist");
+        vm.loadModel(vm.defaultModel());
+        await(60, () -> vm.preview.get() != null);
+        // 90% of lenet5's 430,500 weights: exactly 43,050 kept
+        assertThat(vm.preview.get().unitsKept()).isEqualTo(43_050);
+        vm.sparsity.set(0.5);
+        await(30, () -> vm.preview.get().unitsKept() == 215_250);
+        vm.granularity.set(PruneConfig.Granularity.STRUCTURED);
+        await(30, () -> vm.previewText.get().contains("channels"));
+        assertThat(vm.preview.get().units()).isEqualTo(20 + 50 + 500);
+    }
+
+    @Test
+    void aBadModelFolderReportsAndKeepsTheCurrentModel() throws Exception {
+        vm.loadModel(vm.defaultModel());
+        await(60, () -> vm.model.get() != null);
+        Path bad = Files.createDirectories(runs.resolve("bad"));
+        vm.loadModel(bad);
+        await(30, () -> vm.error.get().contains("Cannot open model"));
+        assertThat(vm.model.get().info().architecture().id()).isEqualTo("lenet5");
+    }
+
+    @Test
+    void aRunStreamsEventsAndEndsWithASummary() throws Exception {
+        vm.loadModel(SAMPLES.resolve("mlp-300-100-fmnist"));
+        await(60, () -> vm.model.get() != null);
+        vm.sparsity.set(0.8);
+        vm.pruneEpochs.set(1);
+        vm.finetuneEpochs.set(0);
+        vm.start();
+        assertThat(vm.running.get()).isTrue();
+        await(300, () -> {
+            vm.drain();
+            return !vm.running.get();
+        });
+        assertThat(vm.error.get()).isEmpty();
+        assertThat(vm.summary.get().achievedSparsity()).isEqualTo(0.8, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(vm.trainLoss).isNotEmpty();
+        assertThat(vm.epsilon).isNotEmpty();
+        assertThat(Files.exists(vm.lastRunDir.get().resolve("summary.json"))).isTrue();
+    }
+}
