@@ -29,6 +29,12 @@ final class Charts {
 
     static JFreeChart line(String title, String x, String y, XYSeriesCollection data) {
         JFreeChart c = ChartFactory.createXYLineChart(title, x, y, data, PlotOrientation.VERTICAL, true, true, false);
+        // small points too, so a series of one point (one epoch so far) is visible
+        org.jfree.chart.renderer.xy.XYLineAndShapeRenderer r = new org.jfree.chart.renderer.xy.XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < 4; i++) {
+            r.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-2.5, -2.5, 5, 5));
+        }
+        c.getXYPlot().setRenderer(r);
         style(c);
         return c;
     }

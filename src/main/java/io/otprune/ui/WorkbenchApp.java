@@ -165,6 +165,47 @@ public class WorkbenchApp extends Application {
             vm.loadModel(initial);
         }
         stage.show();
+        demo(scene);
+    }
+
+    /**
+     * For documentation screenshots (see README): with -Dotprune.autostart=true a run starts once the model is
+     * loaded; with -Dotprune.screenshot=FILE.png the window is saved to FILE after -Dotprune.screenshot.after
+     * seconds (default 20), and the application quits if -Dotprune.screenshot.exit=true.
+     */
+    private void demo(Scene scene) {
+        if (Boolean.getBoolean("otprune.autostart")) {
+            vm.preview.addListener(new javafx.beans.value.ChangeListener<>() {
+                @Override
+                public void changed(javafx.beans.value.ObservableValue<? extends ModelPreview.Outcome> o,
+                        ModelPreview.Outcome a, ModelPreview.Outcome b) {
+                    vm.preview.removeListener(this);
+                    vm.start();
+                }
+            });
+        }
+        String shot = System.getProperty("otprune.screenshot");
+        if (shot != null) {
+            double after = Double.parseDouble(System.getProperty("otprune.screenshot.after", "20"));
+            javafx.animation.PauseTransition wait = new javafx.animation.PauseTransition(javafx.util.Duration.seconds(after));
+            wait.setOnFinished(e -> {
+                vm.drain();
+                redraw();
+                javafx.scene.image.WritableImage img = scene.snapshot(null);
+                try {
+                    javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img, null), "png",
+                            new File(shot));
+                    System.out.println("screenshot written to " + shot);
+                } catch (java.io.IOException ex) {
+                    System.err.println("cannot write screenshot " + shot + ": " + ex.getMessage());
+                }
+                if (Boolean.getBoolean("otprune.screenshot.exit")) {
+                    vm.stop();
+                    Platform.exit();
+                }
+            });
+            wait.play();
+        }
     }
 
     @Override
@@ -238,10 +279,20 @@ public class WorkbenchApp extends Application {
                     100 * p.info().testAccuracy(), p.info().dataset());
         }, vm.model));
         Label device = new Label("device: " + Devices.describe());
-        HBox bar = new HBox(10, new Label("Model"), models, open, new Label("Data"), data, info, spacer(), device);
+        Label modelLabel = new Label("Model");
+        Label dataLabel = new Label("Data");
+        for (Label l : List.of(modelLabel, dataLabel, device)) {
+            l.setMinWidth(Label.USE_PREF_SIZE);
+        }
+        models.setMinWidth(190);
+        data.setMinWidth(190);
+        open.setMinWidth(Label.USE_PREF_SIZE);
+        HBox bar = new HBox(10, modelLabel, models, open, dataLabel, data, spacer(), device);
         bar.setAlignment(Pos.CENTER_LEFT);
-        bar.setPadding(new Insets(8));
-        return bar;
+        info.setStyle("-fx-text-fill: #444;");
+        VBox box = new VBox(4, bar, info);
+        box.setPadding(new Insets(8));
+        return box;
     }
 
     private Node controls() {
