@@ -46,6 +46,20 @@ final class BenchCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** Writes a benchmark's JSON: its name, the given settings, versions, time, and the result rows. */
+    static void writeJson(Path out, String benchmark, Map<String, Object> settings, List<Map<String, Object>> rows)
+            throws java.io.IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("benchmark", benchmark);
+        doc.putAll(settings);
+        doc.put("threads", Runtime.getRuntime().availableProcessors());
+        doc.put("versions", Versions.all());
+        doc.put("time", Instant.now().toString());
+        doc.put("results", rows);
+        Files2.writeAtomically(out, Json.PRETTY.toJson(doc) + "\n");
+        System.out.println("written " + out.toAbsolutePath());
+    }
+
     /** Wall time of each training step after {@code warmup} steps, in ms, with the given hook. */
     static double[] stepTimes(Network net, NDManager m, ImageSet train, Normalization norm, int batchSize, int warmup,
             int steps, TrainingLoop.StepHook hook) throws Exception {
@@ -128,16 +142,7 @@ final class BenchCommand implements Runnable {
             for (String id : models) {
                 rows.add(measure(Architectures.canonical(id), ds, dev));
             }
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("benchmark", "train");
-            doc.put("data", data);
-            doc.put("device", dev.toString());
-            doc.put("threads", Runtime.getRuntime().availableProcessors());
-            doc.put("versions", Versions.all());
-            doc.put("time", Instant.now().toString());
-            doc.put("results", rows);
-            Files2.writeAtomically(out, Json.PRETTY.toJson(doc) + "\n");
-            System.out.println("written " + out.toAbsolutePath());
+            writeJson(out, "train", Map.of("data", data, "device", dev.toString()), rows);
             return 0;
         }
 
@@ -243,15 +248,7 @@ final class BenchCommand implements Runnable {
                     }
                 }
             }
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("benchmark", "ot");
-            doc.put("rho", 0.1);
-            doc.put("threads", Runtime.getRuntime().availableProcessors());
-            doc.put("versions", Versions.all());
-            doc.put("time", Instant.now().toString());
-            doc.put("results", rows);
-            Files2.writeAtomically(out, Json.PRETTY.toJson(doc) + "\n");
-            System.out.println("written " + out.toAbsolutePath());
+            writeJson(out, "ot", Map.of("rho", 0.1), rows);
             return 0;
         }
 
@@ -335,15 +332,7 @@ final class BenchCommand implements Runnable {
                     System.out.printf("%-10s %-26s %10.2f %8.3f%n", id, variant, med, med / plain);
                 }
             }
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("benchmark", "overhead");
-            doc.put("batchSize", batchSize);
-            doc.put("threads", Runtime.getRuntime().availableProcessors());
-            doc.put("versions", Versions.all());
-            doc.put("time", Instant.now().toString());
-            doc.put("results", rows);
-            Files2.writeAtomically(out, Json.PRETTY.toJson(doc) + "\n");
-            System.out.println("written " + out.toAbsolutePath());
+            writeJson(out, "overhead", Map.of("batchSize", batchSize), rows);
             return 0;
         }
     }
@@ -393,15 +382,7 @@ final class BenchCommand implements Runnable {
                             b256[i], Files2.sizeOf(models.get(i)));
                 }
             }
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("benchmark", "latency");
-            doc.put("runs", runs);
-            doc.put("threads", Runtime.getRuntime().availableProcessors());
-            doc.put("versions", Versions.all());
-            doc.put("time", Instant.now().toString());
-            doc.put("results", rows);
-            Files2.writeAtomically(out, Json.PRETTY.toJson(doc) + "\n");
-            System.out.println("written " + out.toAbsolutePath());
+            writeJson(out, "latency", Map.of("runs", runs), rows);
             return 0;
         }
     }

@@ -72,10 +72,7 @@ public final class PruneRun {
         try (RunDirectory dir = RunDirectory.create(out, force);
                 NDManager manager = NDManager.newBaseManager(device)) {
             dir.writeRunJson(cfg, Versions.all());
-            Consumer<RunEvent> events = e -> {
-                dir.append(e);
-                listener.accept(e);
-            };
+            Consumer<RunEvent> events = dir.events(listener);
             try {
                 return body(cfg, data, device, dir, manager, events, control, start);
             } catch (DivergenceException e) {

@@ -81,6 +81,14 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
+    /** A consumer that appends each event here, then hands it to {@code listener}. */
+    public java.util.function.Consumer<RunEvent> events(java.util.function.Consumer<RunEvent> listener) {
+        return e -> {
+            append(e);
+            listener.accept(e);
+        };
+    }
+
     public void writeSummary(Object summary) throws IOException {
         Files2.writeAtomically(dir.resolve(SUMMARY), Json.PRETTY.toJson(summary) + "\n");
     }

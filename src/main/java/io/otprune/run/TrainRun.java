@@ -48,10 +48,7 @@ public final class TrainRun {
         try (RunDirectory dir = RunDirectory.create(out, force);
                 NDManager manager = NDManager.newBaseManager(device)) {
             dir.writeRunJson(cfg, Versions.all());
-            Consumer<RunEvent> events = e -> {
-                dir.append(e);
-                listener.accept(e);
-            };
+            Consumer<RunEvent> events = dir.events(listener);
             Engine.getInstance().setRandomSeed((int) cfg.seed());
             Network net;
             Normalization norm;
