@@ -109,6 +109,7 @@ class WorkbenchAppTest {
         });
         robot.clickOn("#start");
         waitFor(300, () -> !vm().running.get() && vm().summary.get() != null);
+        WaitForAsyncUtils.waitForFxEvents(); // the result card is filled on the FX thread
         assertThat(vm().summary.get().achievedSparsity()).isEqualTo(0.9, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(vm().trainLoss).isNotEmpty();
         assertThat(vm().sharpness).isNotEmpty();
@@ -130,6 +131,7 @@ class WorkbenchAppTest {
         waitFor(60, () -> vm().progress.get() > 0);
         robot.clickOn("#stop");
         waitFor(60, () -> !vm().running.get());
+        WaitForAsyncUtils.waitForFxEvents();
         assertThat(vm().status.get()).contains("stopped");
         assertThat(robot.lookup("#start").queryAs(Button.class).isDisabled()).isFalse();
         assertThat(vm().runs().busy()).isFalse();
