@@ -103,12 +103,8 @@ final class PruneCommand implements Callable<Integer> {
             throw new UsageException("--batch-size, --lr and --score-lr must be positive");
         }
         try {
-            PruneConfig pc = new PruneConfig(PruneConfig.parse(PruneConfig.Method.class, method, "method"),
-                    PruneConfig.parse(PruneConfig.Granularity.class, granularity, "granularity"),
-                    PruneConfig.parse(PruneConfig.Budget.class, budget, "budget"),
-                    PruneConfig.parse(PruneConfig.Scope.class, scope, "scope"), s,
-                    PruneConfig.parse(PruneConfig.TemperatureMode.class, temperature, "temperature mode"), eps0,
-                    sinkhornIterations, scoreLr);
+            PruneConfig pc = PruneConfig.fromWords(method, granularity, budget, scope, s, temperature, eps0,
+                    sinkhornIterations, scoreLr, minChannels);
             String command = String.format("otprune prune --model %s --data %s --method %s --granularity %s --budget %s "
                             + "--scope %s --sparsity %s --prune-epochs %d --finetune-epochs %d --temperature %s --eps0 %s "
                             + "--sinkhorn-iterations %d --score-lr %s --min-channels %d --lr %s --batch-size %d --seed %d --device %s",

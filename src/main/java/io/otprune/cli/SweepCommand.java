@@ -119,12 +119,8 @@ final class SweepCommand implements Callable<Integer> {
     private PruneSummary run(Path model, String method, double s, long seed, Path dir) throws Exception {
         PruneConfig pc;
         try {
-            pc = new PruneConfig(PruneConfig.parse(PruneConfig.Method.class, method, "method"),
-                    PruneConfig.parse(PruneConfig.Granularity.class, granularity, "granularity"),
-                    PruneConfig.parse(PruneConfig.Budget.class, budget, "budget"),
-                    PruneConfig.parse(PruneConfig.Scope.class, scope, "scope"), s,
-                    PruneConfig.parse(PruneConfig.TemperatureMode.class, temperature, "temperature mode"), 0,
-                    sinkhornIterations, 0.05);
+            pc = PruneConfig.fromWords(method, granularity, budget, scope, s, temperature, 0, sinkhornIterations,
+                    0.05, 1);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

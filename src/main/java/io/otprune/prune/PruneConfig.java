@@ -64,6 +64,16 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         return eps0 > 0 ? eps0 : 0.5;
     }
 
+    /** A config from the words the CLI takes (method, granularity, budget, scope, temperature), with clear errors. */
+    public static PruneConfig fromWords(String method, String granularity, String budget, String scope,
+            double sparsity, String temperature, double eps0, int sinkhornIterations, double scoreLearningRate,
+            int minChannels) {
+        return new PruneConfig(parse(Method.class, method, "method"), parse(Granularity.class, granularity,
+                "granularity"), parse(Budget.class, budget, "budget"), parse(Scope.class, scope, "scope"), sparsity,
+                parse(TemperatureMode.class, temperature, "temperature mode"), eps0, sinkhornIterations,
+                scoreLearningRate, minChannels);
+    }
+
     /** Parses an enum constant from a CLI word such as {@code per-layer} or {@code dtp}, with a clear error. */
     public static <E extends Enum<E>> E parse(Class<E> type, String word, String what) {
         String w = word.trim().toUpperCase(Locale.ROOT).replace('-', '_');

@@ -115,6 +115,17 @@ class CliTest {
     }
 
     @Test
+    void aChannelFloorThatBreaksTheBudgetIsRefused() {
+        String model = java.nio.file.Path.of(System.getProperty("otprune.repo", ".")).resolve("sample-models/lenet5-mnist")
+                .toString();
+        Result r = run("prune", "--model", model, "--data", "mnist-small", "--granularity", "structured", "--budget",
+                "params", "--sparsity", "0.5", "--min-channels", "400", "--out", tmp.resolve("floor").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("floor of 400 channel(s)").contains("cannot be met");
+        assertThat(tmp.resolve("floor")).doesNotExist();
+    }
+
+    @Test
     void corruptModelFailsWithOneLine() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("bad"));
         Files.writeString(dir.resolve("model.json"), "{\"format\": 1}");
