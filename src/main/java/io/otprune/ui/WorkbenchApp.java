@@ -511,8 +511,27 @@ public class WorkbenchApp extends Application {
         vm.summary.addListener((o, a, s) -> result.setText(s == null ? "" : card(s)));
         ScrollPane rs = new ScrollPane(result);
         rs.setFitToWidth(true);
-        rs.setPrefHeight(170);
-        TabPane tabs = new TabPane(new Tab("Layers", table), new Tab("Result", rs));
+        rs.setPrefHeight(140);
+        Button exportModel = new Button("Export model…");
+        exportModel.setId("exportModel");
+        tip(exportModel, "Copy the pruned model (compact for structured runs) to a new folder");
+        exportModel.setOnAction(e -> exportModel(window(rs)));
+        Button exportCsv = new Button("Export metrics CSV…");
+        exportCsv.setId("exportCsv");
+        tip(exportCsv, "Write the run's step, epoch and prune events as CSV files into a folder");
+        exportCsv.setOnAction(e -> exportCsv(window(rs)));
+        Label reproduce = new Label();
+        reproduce.setWrapText(true);
+        reproduce.textProperty().bind(Bindings.createStringBinding(() -> vm.lastRunDir.get() == null ? ""
+                : "run.json (reproduce with the CLI: its \"command\"): " + vm.lastRunDir.get().resolve("run.json"),
+                vm.lastRunDir));
+        for (Button b : List.of(exportModel, exportCsv)) {
+            b.disableProperty().bind(vm.summary.isNull());
+        }
+        tip(reproduce, "Charts export to PNG from their right-click menu");
+        VBox resultBox = new VBox(6, rs, new HBox(8, exportModel, exportCsv), reproduce);
+        resultBox.setPadding(new Insets(4));
+        TabPane tabs = new TabPane(new Tab("Layers", table), new Tab("Result", resultBox));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         vm.summary.addListener((o, a, s) -> {
             if (s != null) {
@@ -520,6 +539,46 @@ public class WorkbenchApp extends Application {
             }
         });
         return tabs;
+    }
+
+    private javafx.stage.Window window(Node n) {
+        return n.getScene().getWindow();
+    }
+
+    private void exportModel(javafx.stage.Window owner) {
+        PruneSummary s = vm.summary.get();
+        DirectoryChooser ch = new DirectoryChooser();
+        ch.setTitle("Folder to export the model into (a new sub-folder is created)");
+        File f = ch.showDialog(owner);
+        if (s == null || f == null) {
+            return;
+        }
+        Path target = f.toPath().resolve(Path.of(s.modelDir()).getParent().getFileName() + "-model");
+        try {
+            io.otprune.run.RunExport.copyModel(Path.of(s.modelDir()), target);
+            vm.status.set("model exported to " + target);
+        } catch (java.io.IOException ex) {
+            vm.error.set("Export failed: " + ex.getMessage());
+        }
+    }
+
+    private void exportCsv(javafx.stage.Window owner) {
+        Path run = vm.lastRunDir.get();
+        DirectoryChooser ch = new DirectoryChooser();
+        ch.setTitle("Folder for the metrics CSV files");
+        File f = ch.showDialog(owner);
+        if (run == null || f == null) {
+            return;
+        }
+        try {
+            for (String type : List.of("step", "epoch", "prune")) {
+                io.otprune.run.RunExport.metricsCsv(run.resolve("metrics.jsonl"), type,
+                        f.toPath().resolve(run.getFileName() + "-" + type + ".csv"));
+            }
+            vm.status.set("metrics written to " + f);
+        } catch (java.io.IOException | RuntimeException ex) {
+            vm.error.set("Export failed: " + ex.getMessage());
+        }
     }
 
     static String card(PruneSummary s) {
