@@ -38,3 +38,14 @@ if [[ $step == all || $step == ablation ]]; then
       --out $R/ablation-$name --force
   done
 fi
+if [[ $step == all || $step == structured ]]; then
+  # benchmark of the structured-pruning issue: channels, equal epochs (1 prune + 1 fine-tune), seed 1, full
+  # Fashion-MNIST; parameter budgets 0.3/0.5/0.7 and a FLOP budget 0.5. Each run measures CPU latency itself.
+  for b in "params:0.3,0.5,0.7" "flops:0.5"; do
+    budget=${b%%:*}; sp=${b#*:}
+    $J sweep --models sample-models/resnet20-fmnist,sample-models/vgg-small-fmnist \
+      --methods dtp,gmp,magnitude,random --sparsities $sp --seeds 1 --granularity structured --budget $budget \
+      --data fashion-mnist --prune-epochs 1 --finetune-epochs 1 --label $budget \
+      --out $R/sweep-structured-$budget --force
+  done
+fi

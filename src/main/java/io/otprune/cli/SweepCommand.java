@@ -76,8 +76,14 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     Main.CommonOptions common;
 
-    record Row(String model, String method, double target, long seed, double dense, double finalAcc, double achieved,
-            double gap, double sharpness, double minutes) {}
+    record Row(String model, String method, double target, long seed, PruneSummary sum) {
+        double dense() { return sum.denseAccuracy(); }
+        double finalAcc() { return sum.finalAccuracy(); }
+        double achieved() { return sum.achievedSparsity(); }
+        double gap() { return sum.hardeningGap(); }
+        double sharpness() { return sum.maskSharpnessAtHardening(); }
+        double minutes() { return sum.seconds() / 60; }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -101,9 +107,7 @@ final class SweepCommand implements Callable<Integer> {
                                 ? io.otprune.util.Json.PRETTY.fromJson(Files.readString(dir.resolve("summary.json")),
                                         PruneSummary.class)
                                 : run(model, method, s, seed, dir);
-                        rows.add(new Row(name, method, s, seed, sum.denseAccuracy(), sum.finalAccuracy(),
-                                sum.achievedSparsity(), sum.hardeningGap(), sum.maskSharpnessAtHardening(),
-                                sum.seconds() / 60));
+                        rows.add(new Row(name, method, s, seed, sum));
                         System.out.printf(Locale.ROOT, "%-12s %-9s %.2f seed %d: final %.2f%% (dense %.2f%%), achieved %.6f, gap %+.2f%n",
                                 name, method, s, seed, 100 * sum.finalAccuracy(), 100 * sum.denseAccuracy(),
                                 sum.achievedSparsity(), 100 * sum.hardeningGap());
@@ -135,11 +139,21 @@ final class SweepCommand implements Callable<Integer> {
 
     private void writeTables(List<Row> rows) throws Exception {
         StringBuilder csv = new StringBuilder("label,model,method,targetSparsity,seed,denseAccuracy,finalAccuracy,"
-                + "achievedSparsity,hardeningGap,sharpnessAtHardening,minutes\n");
+                + "achievedSparsity,hardeningGap,sharpnessAtHardening,minutes,budget,achievedParamSparsity,"
+                + "achievedFlopSparsity,paramsBefore,paramsAfter,flopsBefore,flopsAfter,compactMaxAbsDiff,"
+                + "batch1MsBefore,batch1MsAfter,batch256MsBefore,batch256MsAfter,fileBytesBefore,fileBytesAfter\n");
         for (Row r : rows) {
-            csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%.4f,%.4f,%.8f,%.4f,%.4f,%.2f%n", label, r.model(),
-                    r.method(), r.target(), r.seed(), r.dense(), r.finalAcc(), r.achieved(), r.gap(), r.sharpness(),
-                    r.minutes()));
+            PruneSummary m = r.sum();
+            csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%.4f,%.4f,%.8f,%.4f,%.4f,%.2f,%s,%.8f,%.8f,%d,%d,%d,%d,%s,%s,%s,%s,%s,%s,%s%n",
+                    label, r.model(), r.method(), r.target(), r.seed(), r.dense(), r.finalAcc(), r.achieved(), r.gap(),
+                    r.sharpness(), r.minutes(), m.budget(), m.achievedParamSparsity(), m.achievedFlopSparsity(),
+                    m.paramsBefore(), m.paramsAfter(), m.flopsBefore(), m.flopsAfter(), orEmpty(m.compactMaxAbsDiff()),
+                    m.speedBefore() == null ? "" : m.speedBefore().batch1Ms(),
+                    m.speedAfter() == null ? "" : m.speedAfter().batch1Ms(),
+                    m.speedBefore() == null ? "" : m.speedBefore().batch256Ms(),
+                    m.speedAfter() == null ? "" : m.speedAfter().batch256Ms(),
+                    m.speedBefore() == null ? "" : m.speedBefore().fileBytes(),
+                    m.speedAfter() == null ? "" : m.speedAfter().fileBytes()));
         }
         Files2.writeAtomically(out.resolve("results.csv"), csv.toString());
         Map<String, List<Row>> groups = new LinkedHashMap<>();
@@ -162,6 +176,39 @@ final class SweepCommand implements Callable<Integer> {
             md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %+.2f | %.6f | %+.2f | %.1f |%n",
                     f.model(), f.method(), f.target(), 100 * dense, 100 * fin, 100 * (fin - dense), ach, 100 * gap, min));
         }
+        if (granularity.startsWith("structured")) {
+            md.append("\nStructured: achieved sparsities, compact size and CPU latency (median ms) before → after, "
+                    + "means over seeds.\n\n");
+            md.append("| model | method | target | param sp. | FLOP sp. | params after | file KiB before → after "
+                    + "| batch 1 ms | batch 256 ms | b256 speed-up | compact max diff |\n");
+            md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (List<Row> g : groups.values()) {
+                Row f = g.get(0);
+                md.append(String.format(Locale.ROOT,
+                        "| %s | %s | %.2f | %.4f | %.4f | %,.0f | %,.0f → %,.0f | %.2f → %.2f | %.1f → %.1f | %.2f× | %.1e |%n",
+                        f.model(), f.method(), f.target(),
+                        mean(g, m -> m.achievedParamSparsity()), mean(g, m -> m.achievedFlopSparsity()),
+                        mean(g, m -> m.paramsAfter()),
+                        mean(g, m -> m.speedBefore() == null ? Double.NaN : m.speedBefore().fileBytes() / 1024.0),
+                        mean(g, m -> m.speedAfter() == null ? Double.NaN : m.speedAfter().fileBytes() / 1024.0),
+                        mean(g, m -> m.speedBefore() == null ? Double.NaN : m.speedBefore().batch1Ms()),
+                        mean(g, m -> m.speedAfter() == null ? Double.NaN : m.speedAfter().batch1Ms()),
+                        mean(g, m -> m.speedBefore() == null ? Double.NaN : m.speedBefore().batch256Ms()),
+                        mean(g, m -> m.speedAfter() == null ? Double.NaN : m.speedAfter().batch256Ms()),
+                        mean(g, m -> m.speedAfter() == null ? Double.NaN
+                                : m.speedBefore().batch256Ms() / m.speedAfter().batch256Ms()),
+                        g.stream().map(Row::sum).map(PruneSummary::compactMaxAbsDiff)
+                                .mapToDouble(d -> d == null ? Double.NaN : d).max().orElse(Double.NaN)));
+            }
+        }
         Files2.writeAtomically(out.resolve("results.md"), md.toString());
+    }
+
+    private static double mean(List<Row> g, java.util.function.ToDoubleFunction<PruneSummary> f) {
+        return g.stream().map(Row::sum).mapToDouble(f).average().orElse(Double.NaN);
+    }
+
+    private static String orEmpty(Double d) {
+        return d == null ? "" : String.format(Locale.ROOT, "%.3e", d);
     }
 }
