@@ -377,7 +377,17 @@ public final class DtpEngine implements TrainingLoop.StepHook {
             }
             events.accept(new RunEvent.Histogram(done, sets.get(j).name(), lo, hi, counts, kept, tau,
                     temperature.value()));
+            events.accept(new RunEvent.Mask(done, sets.get(j).name(), sets.get(j).shape().getShape(),
+                    softMaskValues(s, tau, temperature.value()), false));
         }
+    }
+
+    /** σ((s − τ)/ε) on the host, from scores already copied there for the histogram (in place: s is a copy). */
+    static float[] softMaskValues(float[] s, double tau, double epsilon) {
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (float) TwoPointTransport.mask(s[i], tau, epsilon);
+        }
+        return s;
     }
 
     /** Sharpness of the current soft masks over all units (exact, computed now). */

@@ -153,6 +153,14 @@ public final class PruneRun {
             }
         }
         after = Evaluation.of(net, manager, data.test(), info.normalization()).accuracy();
+        for (int j = 0; j < sets.size(); j++) {
+            boolean[] k = hard.keep()[j];
+            float[] v = new float[k.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = k[i] ? 1f : 0f;
+            }
+            events.accept(new RunEvent.Mask(pruneSteps, sets.get(j).name(), sets.get(j).shape().getShape(), v, true));
+        }
         Accounting acc = Accounting.of(sets, hard.keep(), pc.budget(), net);
         events.accept(new RunEvent.Hardened(before, after, after - before, sharpness, acc.achieved(),
                 pc.sparsity()));

@@ -67,6 +67,9 @@ public final class RunDirectory implements AutoCloseable {
 
     /** Appends one event as a JSON line {"type": ..., ...fields} and flushes it. */
     public synchronized void append(RunEvent e) {
+        if (!e.persisted()) {
+            return;
+        }
         try {
             var obj = Json.COMPACT.toJsonTree(e).getAsJsonObject();
             var line = new com.google.gson.JsonObject();

@@ -7,6 +7,11 @@ package io.otprune.train;
 public sealed interface RunEvent {
     String type();
 
+    /** Whether the event goes to metrics.jsonl; live-only events (large mask snapshots) are for the window only. */
+    default boolean persisted() {
+        return true;
+    }
+
     /** Training progress, every few steps: means over the steps since the last step event. */
     record Step(String phase, int epoch, int step, int stepsPerEpoch, int globalStep, int totalSteps, double loss,
             double accuracy, double learningRate, double samplesPerSecond) implements RunEvent {
@@ -42,6 +47,15 @@ public sealed interface RunEvent {
     record Histogram(int step, String set, double lo, double hi, int[] counts, int[] kept, double tau,
             double epsilon) implements RunEvent {
         @Override public String type() { return "histogram"; }
+    }
+
+    /**
+     * The current mask of one unit set, for live views: {@code values} in [0, 1] laid out as {@code shape} (row-major),
+     * soft during pruning, 0/1 once {@code hard}. Not written to metrics.jsonl (a layer's mask can hold 10⁵ values).
+     */
+    record Mask(int step, String set, long[] shape, float[] values, boolean hard) implements RunEvent {
+        @Override public String type() { return "mask"; }
+        @Override public boolean persisted() { return false; }
     }
 
     /** The soft masks became hard: accuracy just before and just after, and the budget achieved. */

@@ -39,6 +39,16 @@ final class Charts {
         return c;
     }
 
+    /** Accuracy against achieved sparsity, one series per compared kind of run. */
+    static JFreeChart comparison(XYSeriesCollection data) {
+        JFreeChart c = ChartFactory.createXYLineChart("Accuracy vs sparsity (chosen runs)", "achieved sparsity",
+                "test accuracy", data, PlotOrientation.VERTICAL, true, true, false);
+        c.getXYPlot().setRenderer(new org.jfree.chart.renderer.xy.XYLineAndShapeRenderer(true, true));
+        ((NumberAxis) c.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(false);
+        style(c);
+        return c;
+    }
+
     static JFreeChart logLine(String title, String x, String y, XYSeriesCollection data) {
         JFreeChart c = line(title, x, y, data);
         LogAxis axis = new LogAxis(y);

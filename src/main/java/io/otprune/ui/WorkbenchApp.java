@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.prefs.Preferences;
 import javafx.animation.AnimationTimer;
+import io.otprune.run.RunHistory;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
@@ -75,6 +76,9 @@ public class WorkbenchApp extends Application {
     private final DefaultCategoryDataset layerData = new DefaultCategoryDataset();
     private JFreeChart histChart;
     private final ComboBox<String> histLayer = new ComboBox<>();
+    private final MaskView maskView = new MaskView();
+    private final XYSeriesCollection comparisonData = new XYSeriesCollection();
+    private final TableView<RunHistory.Entry> historyTable = new TableView<>();
 
     /** The view-model (for tests). */
     public WorkbenchViewModel viewModel() {
@@ -445,8 +449,11 @@ public class WorkbenchApp extends Application {
         XYSeriesCollection epsData = new XYSeriesCollection(eps);
         histChart = Charts.histogram(histData);
         histLayer.setId("histLayer");
-        tip(histLayer, "Layer whose importance scores the histogram shows");
-        histLayer.setOnAction(e -> redrawHistogram());
+        tip(histLayer, "Layer (unit set) whose importance scores and mask the views below show");
+        histLayer.setOnAction(e -> {
+            redrawHistogram();
+            redrawMask();
+        });
         GridPane grid = new GridPane();
         grid.setHgap(6);
         grid.setVgap(6);
@@ -455,7 +462,11 @@ public class WorkbenchApp extends Application {
         grid.add(viewer(Charts.line("Accuracy", "epoch", "accuracy", accData), "accuracyChart"), 1, 0);
         grid.add(viewer(Charts.line("Mask sharpness and kept share", "epoch", "fraction", sharpData), "sharpnessChart"), 0, 1);
         grid.add(viewer(Charts.logLine("Temperature", "epoch", "ε", epsData), "epsilonChart"), 1, 1);
-        VBox hist = new VBox(4, new HBox(6, new Label("Layer"), histLayer), grow(viewer(histChart, "histogramChart")));
+        TabPane views = new TabPane(new Tab("Histogram", viewer(histChart, "histogramChart")),
+                new Tab("Mask", maskView));
+        views.setId("layerViews");
+        views.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        VBox hist = new VBox(4, new HBox(6, new Label("Layer"), histLayer), grow(views));
         grid.add(hist, 0, 2);
         grid.add(viewer(Charts.bars("Kept per layer", layerData), "layerChart"), 1, 2);
         for (int c = 0; c < 2; c++) {
@@ -531,7 +542,8 @@ public class WorkbenchApp extends Application {
         tip(reproduce, "Charts export to PNG from their right-click menu");
         VBox resultBox = new VBox(6, rs, new HBox(8, exportModel, exportCsv), reproduce);
         resultBox.setPadding(new Insets(4));
-        TabPane tabs = new TabPane(new Tab("Layers", table), new Tab("Result", resultBox));
+        TabPane tabs = new TabPane(new Tab("Layers", table), new Tab("Result", resultBox),
+                new Tab("History", history()));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         vm.summary.addListener((o, a, s) -> {
             if (s != null) {
@@ -539,6 +551,65 @@ public class WorkbenchApp extends Application {
             }
         });
         return tabs;
+    }
+
+    /** Finished runs (this session's and the runs folder's) and the accuracy-vs-sparsity chart of the chosen ones. */
+    private Node history() {
+        historyTable.setId("history");
+        historyTable.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
+        historyTable.getColumns().add(hcol("finished", e -> java.time.format.DateTimeFormatter.ofPattern("MM-dd HH:mm")
+                .withZone(java.time.ZoneId.systemDefault()).format(e.finished())));
+        historyTable.getColumns().add(hcol("model", e -> Path.of(e.model()).getFileName().toString()));
+        historyTable.getColumns().add(hcol("data", RunHistory.Entry::data));
+        historyTable.getColumns().add(hcol("method", e -> e.summary().method().toLowerCase(Locale.ROOT)));
+        historyTable.getColumns().add(hcol("granularity", e -> e.summary().granularity().toLowerCase(Locale.ROOT)));
+        historyTable.getColumns().add(hcol("budget", e -> e.summary().budget().toLowerCase(Locale.ROOT)));
+        historyTable.getColumns().add(hcol("sparsity", e -> String.format(Locale.ROOT, "%.4f",
+                e.summary().achievedSparsity())));
+        historyTable.getColumns().add(hcol("dense", e -> String.format(Locale.ROOT, "%.2f%%",
+                100 * e.summary().denseAccuracy())));
+        historyTable.getColumns().add(hcol("final", e -> String.format(Locale.ROOT, "%.2f%%",
+                100 * e.summary().finalAccuracy())));
+        historyTable.getColumns().add(hcol("folder", RunHistory.Entry::name));
+        historyTable.setItems(vm.history);
+        historyTable.setPlaceholder(new Label("No finished runs in " + vm.runsRoot() + " yet."));
+        tip(historyTable, "Finished runs in " + vm.runsRoot() + "; select several (Ctrl/Shift) to compare them");
+        historyTable.getSelectionModel().getSelectedItems().addListener(
+                (javafx.collections.ListChangeListener<RunHistory.Entry>) c -> redrawComparison());
+        vm.history.addListener((javafx.collections.ListChangeListener<RunHistory.Entry>) c -> {
+            if (historyTable.getSelectionModel().isEmpty() && !vm.history.isEmpty()) {
+                historyTable.getSelectionModel().selectAll(); // compare everything until the user chooses
+            }
+        });
+        Button refresh = new Button("Rescan");
+        refresh.setId("historyRefresh");
+        tip(refresh, "Read the runs folder again (runs made by the CLI into it appear too)");
+        refresh.setOnAction(e -> vm.refreshHistory());
+        Label skipped = new Label();
+        skipped.textProperty().bind(Bindings.createStringBinding(() -> vm.historySkipped.get() == 0 ? ""
+                : vm.historySkipped.get() + " unfinished or unreadable folder(s) not listed", vm.historySkipped));
+        VBox left = new VBox(4, grow(historyTable), new HBox(8, refresh, skipped));
+        ChartViewer chart = viewer(Charts.comparison(comparisonData), "comparisonChart");
+        javafx.scene.control.SplitPane split = new javafx.scene.control.SplitPane(left, chart);
+        split.setDividerPositions(0.55);
+        return split;
+    }
+
+    private static TableColumn<RunHistory.Entry, String> hcol(String title,
+            java.util.function.Function<RunHistory.Entry, String> value) {
+        TableColumn<RunHistory.Entry, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(cd -> new javafx.beans.property.ReadOnlyStringWrapper(value.apply(cd.getValue())));
+        return c;
+    }
+
+    private void redrawComparison() {
+        comparisonData.removeAllSeries();
+        WorkbenchViewModel.comparison(List.copyOf(historyTable.getSelectionModel().getSelectedItems()))
+                .forEach((name, points) -> {
+                    XYSeries s = new XYSeries(name, false, true);
+                    Charts.fill(s, points);
+                    comparisonData.addSeries(s);
+                });
     }
 
     private javafx.stage.Window window(Node n) {
@@ -620,7 +691,19 @@ public class WorkbenchApp extends Application {
         Charts.fill(kept, vm.softKept);
         Charts.fill(eps, vm.epsilon);
         redrawHistogram();
+        redrawMask();
         redrawLayers();
+    }
+
+    private void redrawMask() {
+        String layer = histLayer.getValue();
+        ModelPreview m = vm.model.get();
+        if (m == null) {
+            maskView.show(null, 0, 0);
+            return;
+        }
+        maskView.show(layer == null ? null : vm.mask(layer), m.info().architecture().height(),
+                m.info().architecture().width());
     }
 
     private void redrawHistogram() {

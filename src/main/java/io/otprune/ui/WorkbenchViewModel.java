@@ -4,6 +4,7 @@ import io.otprune.data.Datasets;
 import io.otprune.model.ModelFormatException;
 import io.otprune.prune.PruneConfig;
 import io.otprune.run.PruneRunConfig;
+import io.otprune.run.RunHistory;
 import io.otprune.run.PruneSummary;
 import io.otprune.train.RunEvent;
 import java.io.IOException;
@@ -85,6 +86,12 @@ public final class WorkbenchViewModel implements AutoCloseable {
     public final List<Point> softKept = new ArrayList<>();
     private RunEvent.Prune lastPrune;
     private final java.util.Map<String, RunEvent.Histogram> histograms = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, RunEvent.Mask> masks = new java.util.LinkedHashMap<>();
+
+    /** Finished runs under the runs folder (this session's and earlier ones), newest first. */
+    public final ObservableList<RunHistory.Entry> history = FXCollections.observableArrayList();
+    /** Folders under the runs folder that are not finished runs (cancelled, failed, foreign). */
+    public final IntegerProperty historySkipped = new SimpleIntegerProperty(0);
 
     private final Consumer<Runnable> fx;
     private final RunService runs = new RunService();
@@ -112,6 +119,40 @@ public final class WorkbenchViewModel implements AutoCloseable {
         for (javafx.beans.Observable o : List.of(sparsity, granularity, budget, scope, model)) {
             o.addListener(x -> refreshPreview());
         }
+        refreshHistory();
+    }
+
+    /** Rescans the runs folder on the helper thread. */
+    public void refreshHistory() {
+        helper.submit(() -> {
+            RunHistory.Listing l = RunHistory.scan(runsRoot);
+            fx.accept(() -> {
+                history.setAll(l.runs());
+                historySkipped.set(l.skipped());
+            });
+        });
+    }
+
+    public Path runsRoot() {
+        return runsRoot;
+    }
+
+    /**
+     * The comparison chart's series for the chosen runs: one per model · method · granularity (· budget), points
+     * (achieved sparsity, final test accuracy) in order of sparsity; a series per model's dense accuracy at
+     * sparsity 0 starts each one, so the loss is read from the chart.
+     */
+    public static java.util.Map<String, List<Point>> comparison(List<RunHistory.Entry> chosen) {
+        java.util.Map<String, List<Point>> out = new java.util.TreeMap<>();
+        for (RunHistory.Entry e : chosen) {
+            List<Point> pts = out.computeIfAbsent(e.seriesKey(), k -> new ArrayList<>());
+            if (pts.stream().noneMatch(p -> p.x() == 0)) {
+                pts.add(new Point(0, e.summary().denseAccuracy()));
+            }
+            pts.add(new Point(e.summary().achievedSparsity(), e.summary().finalAccuracy()));
+        }
+        out.values().forEach(l -> l.sort(java.util.Comparator.comparingDouble(Point::x)));
+        return out;
     }
 
     /** The default sample model: lenet5 on Fashion-MNIST when present, else the first. */
@@ -265,6 +306,7 @@ public final class WorkbenchViewModel implements AutoCloseable {
 
     private void finished(RunService.Outcome o) {
         drain();
+        refreshHistory();
         running.set(false);
         paused.set(false);
         if (o.summary() != null) {
@@ -333,6 +375,10 @@ public final class WorkbenchViewModel implements AutoCloseable {
             histograms.put(h.set(), h);
             return true;
         }
+        if (e instanceof RunEvent.Mask m) {
+            masks.put(m.set(), m);
+            return true;
+        }
         if (e instanceof RunEvent.Phase ph) {
             status.set(ph.phase() + ": " + ph.detail());
         } else if (e instanceof RunEvent.Failed f) {
@@ -349,6 +395,11 @@ public final class WorkbenchViewModel implements AutoCloseable {
         return histograms.get(set);
     }
 
+    /** The latest mask of a unit set (soft while pruning, hard after), or null before the first. */
+    public RunEvent.Mask mask(String set) {
+        return masks.get(set);
+    }
+
     private void clearCharts() {
         trainLoss.clear();
         trainAccuracy.clear();
@@ -357,6 +408,7 @@ public final class WorkbenchViewModel implements AutoCloseable {
         epsilon.clear();
         softKept.clear();
         histograms.clear();
+        masks.clear();
         lastPrune = null;
         chartVersion.set(chartVersion.get() + 1);
     }

@@ -81,8 +81,31 @@ class PruneRunTest {
     @Test
     void dtpReportsSharpnessAndAHardeningGap() throws Exception {
         PruneConfig pc = PruneConfig.defaults(PruneConfig.Method.DTP, PruneConfig.Granularity.UNSTRUCTURED, 0.9);
-        PruneSummary s = PruneRun.execute(config(pc, 2, 0), tmp.resolve("dtp"), false, e -> {}, new RunControl());
+        List<RunEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        PruneSummary s = PruneRun.execute(config(pc, 2, 0), tmp.resolve("dtp"), false, events::add, new RunControl());
         assertThat(s.maskSharpnessAtHardening()).isGreaterThanOrEqualTo(0.99);
+        // live masks: soft ones while pruning, then the hard ones, whose ones are exactly the kept units
+        List<RunEvent.Mask> masks = events.stream().filter(e -> e instanceof RunEvent.Mask)
+                .map(e -> (RunEvent.Mask) e).toList();
+        assertThat(masks).anyMatch(m -> !m.hard() && m.set().equals("fc1"));
+        for (RunEvent.Mask m : masks) {
+            assertThat(m.values().length).isEqualTo(java.util.Arrays.stream(m.shape()).reduce(1, (a, b) -> a * b));
+            for (float v : m.values()) {
+                assertThat(v).isBetween(0f, 1f);
+            }
+        }
+        List<RunEvent.Mask> hard = masks.stream().filter(RunEvent.Mask::hard).toList();
+        assertThat(hard).extracting(RunEvent.Mask::set).containsExactly("fc1", "fc2", "fc3");
+        long ones = 0;
+        for (RunEvent.Mask m : hard) {
+            for (float v : m.values()) {
+                ones += v == 1f ? 1 : 0;
+            }
+        }
+        assertThat(ones).isEqualTo(s.unitsKept());
+        // ...and none of them in metrics.jsonl, which stays small
+        assertThat(Files.readString(tmp.resolve("dtp").resolve("metrics.jsonl"))).doesNotContain("\"type\":\"mask\"")
+                .contains("\"type\":\"histogram\"");
         assertThat(s.hardeningGap()).isEqualTo(s.accuracyAfterHardening() - s.accuracyBeforeHardening());
         assertThat(Math.abs(s.hardeningGap())).isLessThan(0.05);
         assertThat(s.finalAccuracy()).isEqualTo(s.accuracyAfterHardening()); // no fine-tune epochs

@@ -115,6 +115,27 @@ class WorkbenchAppTest {
         assertThat(vm().sharpness).isNotEmpty();
         assertThat(vm().epsilon).isNotEmpty();
         assertThat(robot.lookup("#summary").queryAs(Label.class).getText()).contains("achieved 0.900000");
+
+        // mask view: the MLP's first layer as a 28x28 picture of its input pixels, hard after the run
+        robot.clickOn("Mask");
+        WaitForAsyncUtils.waitForFxEvents();
+        MaskView mv = robot.lookup("#maskView").queryAs(MaskView.class);
+        assertThat(mv.raster()).isNotNull();
+        assertThat(mv.raster().layout()).isEqualTo(MaskRaster.Layout.PIXELS);
+        assertThat(mv.raster().width()).isEqualTo(28);
+        assertThat(robot.lookup("#maskCaption").queryAs(Label.class).getText()).contains("hard");
+        robot.moveTo("#maskImage");
+        waitFor(10, () -> robot.lookup("#maskHover").queryAs(Label.class).getText().startsWith("pixel"));
+
+        // history: the finished run is listed and drawn on the comparison chart
+        waitFor(20, () -> vm().history.stream().anyMatch(e -> e.dir().equals(vm().lastRunDir.get())));
+        robot.clickOn("History");
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.TableView<?> history = robot.lookup("#history").queryAs(javafx.scene.control.TableView.class);
+        assertThat(history.getItems()).isNotEmpty();
+        org.jfree.chart.fx.ChartViewer cmp = robot.lookup("#comparisonChart").queryAs(org.jfree.chart.fx.ChartViewer.class);
+        waitFor(10, () -> cmp.getChart().getXYPlot().getDataset().getSeriesCount() > 0);
+        assertThat(cmp.getChart().getXYPlot().getDataset().getSeriesKey(0).toString()).contains("mlp-300-100-fmnist");
     }
 
     @Test

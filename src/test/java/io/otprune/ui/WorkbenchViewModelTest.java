@@ -83,4 +83,17 @@ class WorkbenchViewModelTest {
         assertThat(vm.epsilon).isNotEmpty();
         assertThat(Files.exists(vm.lastRunDir.get().resolve("summary.json"))).isTrue();
     }
+
+    @Test
+    void comparisonGroupsRunsByKindAndOrdersThemBySparsityFromTheDenseModel() {
+        java.util.function.BiFunction<String, double[], io.otprune.run.RunHistory.Entry> run = (method, sa) ->
+                new io.otprune.run.RunHistory.Entry(runs, method + sa[0], java.time.Instant.EPOCH, "x/lenet5-fmnist",
+                        "d", io.otprune.run.RunHistoryTest.summary(method, sa[0], sa[1]));
+        var series = WorkbenchViewModel.comparison(java.util.List.of(run.apply("DTP", new double[] {0.95, 0.85}),
+                run.apply("GMP", new double[] {0.9, 0.88}), run.apply("DTP", new double[] {0.9, 0.89})));
+        assertThat(series).containsOnlyKeys("lenet5-fmnist · dtp · unstructured", "lenet5-fmnist · gmp · unstructured");
+        assertThat(series.get("lenet5-fmnist · dtp · unstructured")).containsExactly(
+                new WorkbenchViewModel.Point(0, 0.91), new WorkbenchViewModel.Point(0.9, 0.89),
+                new WorkbenchViewModel.Point(0.95, 0.85));
+    }
 }
