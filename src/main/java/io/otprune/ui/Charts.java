@@ -45,6 +45,7 @@ final class Charts {
                 "test accuracy", data, PlotOrientation.VERTICAL, true, true, false);
         c.getXYPlot().setRenderer(new org.jfree.chart.renderer.xy.XYLineAndShapeRenderer(true, true));
         ((NumberAxis) c.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(false);
+        ((NumberAxis) c.getXYPlot().getDomainAxis()).setAutoRangeIncludesZero(false);
         style(c);
         return c;
     }
@@ -100,6 +101,23 @@ final class Charts {
             }
         } else if (c.getPlot() instanceof CategoryPlot p) {
             p.setBackgroundPaint(new Color(0xfafafa));
+        }
+    }
+
+    /**
+     * Point markers only while a chart's series are short: they make a one-point series visible, but drawing a
+     * shape for each of hundreds of points is most of a line chart's rendering time.
+     */
+    static void shapesOnlyWhenFew(JFreeChart c) {
+        if (c.getPlot() instanceof XYPlot p && p.getRenderer() instanceof org.jfree.chart.renderer.xy.XYLineAndShapeRenderer r) {
+            int most = 0;
+            for (int i = 0; i < p.getDataset().getSeriesCount(); i++) {
+                most = Math.max(most, p.getDataset().getItemCount(i));
+            }
+            boolean show = most <= 40;
+            if (r.getDefaultShapesVisible() != show) {
+                r.setDefaultShapesVisible(show);
+            }
         }
     }
 

@@ -26,6 +26,7 @@ public final class MaskRaster {
     private final int height;
     private final float[] cells;
     private final int imageWidth;
+    private float brightest;
 
     private MaskRaster(Layout layout, long[] shape, float[] values, int width, int height, int imageWidth) {
         this.layout = layout;
@@ -62,6 +63,7 @@ public final class MaskRaster {
             }
             for (int i = 0; i < in; i++) {
                 r.cells[i] = (float) (sum[i] / out);
+                r.brightest = Math.max(r.brightest, r.cells[i]);
             }
             return r;
         }
@@ -90,12 +92,24 @@ public final class MaskRaster {
     }
 
     public Layout layout() { return layout; }
+    /** The largest cell of a {@link Layout#PIXELS} raster (what {@link #shade} scales by); 0 otherwise. */
+    public float brightest() { return brightest; }
     public int width() { return width; }
     public int height() { return height; }
 
     /** The value drawn at cell (x, y): a mask in [0, 1], or NaN where no unit is. */
     public float cell(int x, int y) {
         return cells[y * width + x];
+    }
+
+    /**
+     * The value to colour at cell (x, y): the mask itself, except for {@link Layout#PIXELS}, whose means over a
+     * layer's outputs are small at high sparsity (10% of weights kept: every pixel ≤ 0.1 or so) and are therefore
+     * scaled by the brightest pixel, so the picture shows where the kept weights concentrate.
+     */
+    public float shade(int x, int y) {
+        float v = cell(x, y);
+        return layout == Layout.PIXELS && brightest > 0 ? v / brightest : v;
     }
 
     /** Share of units whose mask is above 0.5 (what the picture's bright cells add up to). */

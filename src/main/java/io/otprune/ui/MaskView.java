@@ -33,7 +33,7 @@ final class MaskView extends BorderPane {
         image.fitHeightProperty().bind(holder.heightProperty().subtract(4));
         hover.setId("maskHover");
         caption.setId("maskCaption");
-        caption.setWrapText(true);
+        caption.setTextOverrun(javafx.scene.control.OverrunStyle.ELLIPSIS);
         setTop(caption);
         setCenter(holder);
         setBottom(hover);
@@ -66,7 +66,7 @@ final class MaskView extends BorderPane {
         int[] px = new int[w * h];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                px[y * w + x] = MaskRaster.argb(raster.cell(x, y));
+                px[y * w + x] = MaskRaster.argb(raster.shade(x, y));
             }
         }
         WritableImage img = image.getImage() instanceof WritableImage old && (int) old.getWidth() == w
@@ -74,12 +74,14 @@ final class MaskView extends BorderPane {
         img.getPixelWriter().setPixels(0, 0, w, h, PixelFormat.getIntArgbInstance(), px, 0, w);
         image.setImage(img);
         String what = switch (raster.layout()) {
-            case PIXELS -> "input pixels (mean mask over the layer's outputs)";
+            case PIXELS -> String.format(Locale.ROOT, "input pixels, mean mask over outputs (brightest %.3f)",
+                    raster.brightest());
             case FILTERS -> m.shape().length == 4 ? "filters (rows) × input channels (columns)" : "outputs × inputs";
             case STRIP -> "channels";
         };
-        caption.setText(String.format(Locale.ROOT, "%s · %s · %s mask at step %d · %.1f%% of units above 0.5",
-                m.set(), what, m.hard() ? "hard" : "soft", m.step(), 100 * raster.keptFraction()));
+        caption.setTooltip(new javafx.scene.control.Tooltip(String.format(Locale.ROOT, "%s · %s · %s mask at step %d · %.1f%% of units above 0.5",
+                m.set(), what, m.hard() ? "hard" : "soft", m.step(), 100 * raster.keptFraction())));
+        caption.setText(caption.getTooltip().getText());
     }
 
     MaskRaster raster() {

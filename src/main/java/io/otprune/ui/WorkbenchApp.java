@@ -75,8 +75,20 @@ public class WorkbenchApp extends Application {
     private final DefaultTableXYDataset histData = new DefaultTableXYDataset();
     private final DefaultCategoryDataset layerData = new DefaultCategoryDataset();
     private JFreeChart histChart;
+    private JFreeChart lossChart;
+    private JFreeChart accuracyChart;
+    private JFreeChart sharpnessChart;
+    private JFreeChart epsilonChart;
+    private JFreeChart layerChart;
+    private final ChartRenderQueue renderQueue = new ChartRenderQueue();
+    /** What each chart last showed (a token per chart), so a redraw touches only the charts whose data changed. */
+    private final java.util.Map<JFreeChart, Object> drawn = new java.util.IdentityHashMap<>(); // charts hash by content
     private final ComboBox<String> histLayer = new ComboBox<>();
     private final MaskView maskView = new MaskView();
+    private final UiPerformance perf = UiPerformance.fromSystemProperties();
+    private TabPane layerViews;
+    private JFreeChart comparisonChart;
+    private TabPane bottomTabs;
     private final XYSeriesCollection comparisonData = new XYSeriesCollection();
     private final TableView<RunHistory.Entry> historyTable = new TableView<>();
 
@@ -91,8 +103,11 @@ public class WorkbenchApp extends Application {
         BorderPane root = new BorderPane();
         root.setTop(top(stage));
         root.setLeft(controls());
-        root.setCenter(charts());
-        root.setBottom(bottom());
+        // charts above, layers/result/history below; the divider lets the history's chart have the room
+        javafx.scene.control.SplitPane centre = new javafx.scene.control.SplitPane(charts(), bottom());
+        centre.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        centre.setDividerPositions(System.getProperty("otprune.view", "").equals("history") ? 0.45 : 0.74);
+        root.setCenter(centre);
         Scene scene = new Scene(root, prefs.getDouble("width", 1400), prefs.getDouble("height", 900));
         scene.setOnKeyPressed(k -> {
             if (k.getTarget() instanceof TextField) {
@@ -154,14 +169,20 @@ public class WorkbenchApp extends Application {
 
             @Override
             public void handle(long now) {
-                if (now - last >= 100_000_000L) { // at most ~10 redraws a second
+                perf.frame(now, vm.running.get());
+                long t0 = System.nanoTime();
+                if (now - last >= 100_000_000L) { // events applied at most ~10 times a second
                     last = now;
                     vm.drain();
                 }
+                renderQueue.render(12_000_000L); // at most ~12 ms of chart rendering a pulse (at least one chart)
+                perf.work(System.nanoTime() - t0, vm.running.get());
             }
         }.start();
+        perf.watch(vm, stage);
         Path initial = vm.defaultModel();
-        String remembered = prefs.get("model", null);
+        String remembered = System.getProperty("otprune.model", Boolean.getBoolean("otprune.noPrefs") ? null
+                : prefs.get("model", null));
         if (remembered != null && java.nio.file.Files.isRegularFile(Path.of(remembered, "model.json"))) {
             initial = Path.of(remembered);
         }
@@ -175,9 +196,26 @@ public class WorkbenchApp extends Application {
     /**
      * For documentation screenshots (see README): with -Dotprune.autostart=true a run starts once the model is
      * loaded; with -Dotprune.screenshot=FILE.png the window is saved to FILE after -Dotprune.screenshot.after
-     * seconds (default 20), and the application quits if -Dotprune.screenshot.exit=true.
+     * seconds (default 20), and the application quits if -Dotprune.screenshot.exit=true. -Dotprune.model=DIR
+     * opens that model, -Dotprune.view=mask (with -Dotprune.layer=NAME) shows the mask heatmap, and
+     * -Dotprune.view=history the run history with its comparison chart (-Dotprune.compare=TEXT: only the runs whose
+     * model path contains TEXT are chosen at first).
      */
     private void demo(Scene scene) {
+        String view = System.getProperty("otprune.view", "");
+        if (view.equals("mask")) {
+            layerViews.getSelectionModel().select(1);
+        } else if (view.equals("history")) {
+            bottomTabs.getSelectionModel().select(2);
+        }
+        String layer = System.getProperty("otprune.layer");
+        if (layer != null) {
+            histLayer.getItems().addListener((javafx.collections.ListChangeListener<String>) c -> {
+                if (histLayer.getItems().contains(layer)) {
+                    histLayer.getSelectionModel().select(layer);
+                }
+            });
+        }
         if (Boolean.getBoolean("otprune.autostart")) {
             vm.preview.addListener(new javafx.beans.value.ChangeListener<>() {
                 @Override
@@ -195,6 +233,7 @@ public class WorkbenchApp extends Application {
             wait.setOnFinished(e -> {
                 vm.drain();
                 redraw();
+                renderQueue.render(Long.MAX_VALUE);
                 javafx.scene.image.WritableImage img = scene.snapshot(null);
                 try {
                     javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img, null), "png",
@@ -458,17 +497,23 @@ public class WorkbenchApp extends Application {
         grid.setHgap(6);
         grid.setVgap(6);
         grid.setPadding(new Insets(6));
-        grid.add(viewer(Charts.line("Loss", "epoch", "loss", lossData), "lossChart"), 0, 0);
-        grid.add(viewer(Charts.line("Accuracy", "epoch", "accuracy", accData), "accuracyChart"), 1, 0);
-        grid.add(viewer(Charts.line("Mask sharpness and kept share", "epoch", "fraction", sharpData), "sharpnessChart"), 0, 1);
-        grid.add(viewer(Charts.logLine("Temperature", "epoch", "ε", epsData), "epsilonChart"), 1, 1);
+        lossChart = Charts.line("Loss", "epoch", "loss", lossData);
+        accuracyChart = Charts.line("Accuracy", "epoch", "accuracy", accData);
+        sharpnessChart = Charts.line("Mask sharpness and kept share", "epoch", "fraction", sharpData);
+        epsilonChart = Charts.logLine("Temperature", "epoch", "ε", epsData);
+        layerChart = Charts.bars("Kept per layer", layerData);
+        grid.add(viewer(lossChart, "lossChart"), 0, 0);
+        grid.add(viewer(accuracyChart, "accuracyChart"), 1, 0);
+        grid.add(viewer(sharpnessChart, "sharpnessChart"), 0, 1);
+        grid.add(viewer(epsilonChart, "epsilonChart"), 1, 1);
         TabPane views = new TabPane(new Tab("Histogram", viewer(histChart, "histogramChart")),
                 new Tab("Mask", maskView));
+        layerViews = views;
         views.setId("layerViews");
         views.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         VBox hist = new VBox(4, new HBox(6, new Label("Layer"), histLayer), grow(views));
         grid.add(hist, 0, 2);
-        grid.add(viewer(Charts.bars("Kept per layer", layerData), "layerChart"), 1, 2);
+        grid.add(viewer(layerChart, "layerChart"), 1, 2);
         for (int c = 0; c < 2; c++) {
             javafx.scene.layout.ColumnConstraints cc = new javafx.scene.layout.ColumnConstraints();
             cc.setPercentWidth(50);
@@ -476,7 +521,7 @@ public class WorkbenchApp extends Application {
         }
         for (int r = 0; r < 3; r++) {
             javafx.scene.layout.RowConstraints rc = new javafx.scene.layout.RowConstraints();
-            rc.setPercentHeight(33.3);
+            rc.setPercentHeight(r == 2 ? 40 : 30); // the layer views need the room
             grid.getRowConstraints().add(rc);
         }
         return grid;
@@ -490,7 +535,7 @@ public class WorkbenchApp extends Application {
     private ChartViewer viewer(JFreeChart chart, String id) {
         ChartViewer v = new ChartViewer(chart);
         v.setId(id);
-        v.setMinSize(200, 150);
+        v.setMinSize(200, 90);
         return v;
     }
 
@@ -545,6 +590,7 @@ public class WorkbenchApp extends Application {
         TabPane tabs = new TabPane(new Tab("Layers", table), new Tab("Result", resultBox),
                 new Tab("History", history()));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        bottomTabs = tabs;
         vm.summary.addListener((o, a, s) -> {
             if (s != null) {
                 tabs.getSelectionModel().select(1);
@@ -556,6 +602,7 @@ public class WorkbenchApp extends Application {
     /** Finished runs (this session's and the runs folder's) and the accuracy-vs-sparsity chart of the chosen ones. */
     private Node history() {
         historyTable.setId("history");
+        historyTable.setPrefHeight(170);
         historyTable.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
         historyTable.getColumns().add(hcol("finished", e -> java.time.format.DateTimeFormatter.ofPattern("MM-dd HH:mm")
                 .withZone(java.time.ZoneId.systemDefault()).format(e.finished())));
@@ -576,9 +623,15 @@ public class WorkbenchApp extends Application {
         tip(historyTable, "Finished runs in " + vm.runsRoot() + "; select several (Ctrl/Shift) to compare them");
         historyTable.getSelectionModel().getSelectedItems().addListener(
                 (javafx.collections.ListChangeListener<RunHistory.Entry>) c -> redrawComparison());
+        String compare = System.getProperty("otprune.compare", ""); // documentation screenshots: a model's runs
         vm.history.addListener((javafx.collections.ListChangeListener<RunHistory.Entry>) c -> {
             if (historyTable.getSelectionModel().isEmpty() && !vm.history.isEmpty()) {
-                historyTable.getSelectionModel().selectAll(); // compare everything until the user chooses
+                // compare everything until the user chooses
+                for (int i = 0; i < vm.history.size(); i++) {
+                    if (vm.history.get(i).model().contains(compare)) {
+                        historyTable.getSelectionModel().select(i);
+                    }
+                }
             }
         });
         Button refresh = new Button("Rescan");
@@ -589,9 +642,11 @@ public class WorkbenchApp extends Application {
         skipped.textProperty().bind(Bindings.createStringBinding(() -> vm.historySkipped.get() == 0 ? ""
                 : vm.historySkipped.get() + " unfinished or unreadable folder(s) not listed", vm.historySkipped));
         VBox left = new VBox(4, grow(historyTable), new HBox(8, refresh, skipped));
-        ChartViewer chart = viewer(Charts.comparison(comparisonData), "comparisonChart");
+        comparisonChart = Charts.comparison(comparisonData);
+        ChartViewer chart = viewer(comparisonChart, "comparisonChart");
         javafx.scene.control.SplitPane split = new javafx.scene.control.SplitPane(left, chart);
-        split.setDividerPositions(0.55);
+        split.setDividerPositions(0.45);
+        split.setPrefHeight(200);
         return split;
     }
 
@@ -604,7 +659,11 @@ public class WorkbenchApp extends Application {
 
     private void redrawComparison() {
         comparisonData.removeAllSeries();
-        WorkbenchViewModel.comparison(List.copyOf(historyTable.getSelectionModel().getSelectedItems()))
+        List<RunHistory.Entry> chosen = List.copyOf(historyTable.getSelectionModel().getSelectedItems());
+        comparisonChart.getXYPlot().clearRangeMarkers();
+        WorkbenchViewModel.denseAccuracies(chosen).forEach((model, acc) -> comparisonChart.getXYPlot().addRangeMarker(
+                Charts.marker(acc, String.format(Locale.ROOT, "%s dense %.2f%%", model, 100 * acc))));
+        WorkbenchViewModel.comparison(chosen)
                 .forEach((name, points) -> {
                     XYSeries s = new XYSeries(name, false, true);
                     Charts.fill(s, points);
@@ -683,16 +742,38 @@ public class WorkbenchApp extends Application {
         return c;
     }
 
+    /**
+     * Applies the view-model's series to the charts whose data changed. Rendering is left to {@link #renderQueue},
+     * which the pulse drains within a time budget, so one redraw never blocks the FX thread for six renders.
+     */
     private void redraw() {
-        Charts.fill(loss, vm.trainLoss);
-        Charts.fill(trainAcc, vm.trainAccuracy);
-        Charts.fill(testAcc, vm.testAccuracy);
-        Charts.fill(sharp, vm.sharpness);
-        Charts.fill(kept, vm.softKept);
-        Charts.fill(eps, vm.epsilon);
-        redrawHistogram();
+        Object run = vm.lastRunDir.get();
+        update(lossChart, java.util.Arrays.asList(run, vm.trainLoss.size()), () -> Charts.fill(loss, vm.trainLoss));
+        update(accuracyChart, java.util.Arrays.asList(run, vm.trainAccuracy.size(), vm.testAccuracy.size()), () -> {
+            Charts.fill(trainAcc, vm.trainAccuracy);
+            Charts.fill(testAcc, vm.testAccuracy);
+        });
+        update(sharpnessChart, java.util.Arrays.asList(run, vm.sharpness.size(), vm.softKept.size()), () -> {
+            Charts.fill(sharp, vm.sharpness);
+            Charts.fill(kept, vm.softKept);
+        });
+        update(epsilonChart, java.util.Arrays.asList(run, vm.epsilon.size()), () -> Charts.fill(eps, vm.epsilon));
+        String layer = histLayer.getValue();
+        update(histChart, java.util.Arrays.asList(layer, layer == null ? null : vm.histogram(layer)),
+                this::redrawHistogram);
+        update(layerChart, java.util.Arrays.asList(vm.preview.get(), vm.lastPrune()), this::redrawLayers);
         redrawMask();
-        redrawLayers();
+    }
+
+    private void update(JFreeChart chart, Object token, Runnable change) {
+        if (java.util.Objects.equals(drawn.get(chart), token)) {
+            return;
+        }
+        drawn.put(chart, token);
+        renderQueue.change(chart, () -> {
+            change.run();
+            Charts.shapesOnlyWhenFew(chart);
+        });
     }
 
     private void redrawMask() {

@@ -124,6 +124,9 @@ public final class WorkbenchViewModel implements AutoCloseable {
 
     /** Rescans the runs folder on the helper thread. */
     public void refreshHistory() {
+        if (helper.isShutdown()) {
+            return; // a run that ends while the window closes
+        }
         helper.submit(() -> {
             RunHistory.Listing l = RunHistory.scan(runsRoot);
             fx.accept(() -> {
@@ -139,19 +142,24 @@ public final class WorkbenchViewModel implements AutoCloseable {
 
     /**
      * The comparison chart's series for the chosen runs: one per model · method · granularity (· budget), points
-     * (achieved sparsity, final test accuracy) in order of sparsity; a series per model's dense accuracy at
-     * sparsity 0 starts each one, so the loss is read from the chart.
+     * (achieved sparsity, final test accuracy) in order of sparsity.
      */
     public static java.util.Map<String, List<Point>> comparison(List<RunHistory.Entry> chosen) {
         java.util.Map<String, List<Point>> out = new java.util.TreeMap<>();
         for (RunHistory.Entry e : chosen) {
-            List<Point> pts = out.computeIfAbsent(e.seriesKey(), k -> new ArrayList<>());
-            if (pts.stream().noneMatch(p -> p.x() == 0)) {
-                pts.add(new Point(0, e.summary().denseAccuracy()));
-            }
-            pts.add(new Point(e.summary().achievedSparsity(), e.summary().finalAccuracy()));
+            out.computeIfAbsent(e.seriesKey(), k -> new ArrayList<>())
+                    .add(new Point(e.summary().achievedSparsity(), e.summary().finalAccuracy()));
         }
         out.values().forEach(l -> l.sort(java.util.Comparator.comparingDouble(Point::x)));
+        return out;
+    }
+
+    /** Dense accuracy of each model among the chosen runs (drawn as a reference line), by model folder name. */
+    public static java.util.Map<String, Double> denseAccuracies(List<RunHistory.Entry> chosen) {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        for (RunHistory.Entry e : chosen) {
+            out.putIfAbsent(Path.of(e.model()).getFileName().toString(), e.summary().denseAccuracy());
+        }
         return out;
     }
 

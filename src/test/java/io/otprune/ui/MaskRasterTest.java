@@ -23,6 +23,8 @@ class MaskRasterTest {
         assertThat(r.describe(1, 1)).isEqualTo("pixel (row 1, col 1): 2 of 2 weights kept, mean mask 1.000");
         assertThat(r.describe(0, 0)).contains("1 of 2 weights kept");
         assertThat(r.keptFraction()).isEqualTo(13 / 24.0);
+        assertThat(r.brightest()).isEqualTo(1f);
+        assertThat(r.shade(0, 0)).isEqualTo(0.5f);
     }
 
     @Test
@@ -41,6 +43,7 @@ class MaskRasterTest {
         assertThat(r.describe(6, 4)).isEqualTo("filter 1, input channel 2, tap (1, 0): mask 0.220");
         assertThat(r.cell(2, 0)).isNaN(); // gap column between channel 0 and 1
         assertThat(r.describe(2, 0)).isNull();
+        assertThat(r.shade(6, 4)).isEqualTo(0.22f); // only input pixels are rescaled
     }
 
     @Test

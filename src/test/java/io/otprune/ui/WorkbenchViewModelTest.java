@@ -85,7 +85,7 @@ class WorkbenchViewModelTest {
     }
 
     @Test
-    void comparisonGroupsRunsByKindAndOrdersThemBySparsityFromTheDenseModel() {
+    void comparisonGroupsRunsByKindAndOrdersThemBySparsity() {
         java.util.function.BiFunction<String, double[], io.otprune.run.RunHistory.Entry> run = (method, sa) ->
                 new io.otprune.run.RunHistory.Entry(runs, method + sa[0], java.time.Instant.EPOCH, "x/lenet5-fmnist",
                         "d", io.otprune.run.RunHistoryTest.summary(method, sa[0], sa[1]));
@@ -93,7 +93,8 @@ class WorkbenchViewModelTest {
                 run.apply("GMP", new double[] {0.9, 0.88}), run.apply("DTP", new double[] {0.9, 0.89})));
         assertThat(series).containsOnlyKeys("lenet5-fmnist · dtp · unstructured", "lenet5-fmnist · gmp · unstructured");
         assertThat(series.get("lenet5-fmnist · dtp · unstructured")).containsExactly(
-                new WorkbenchViewModel.Point(0, 0.91), new WorkbenchViewModel.Point(0.9, 0.89),
-                new WorkbenchViewModel.Point(0.95, 0.85));
+                new WorkbenchViewModel.Point(0.9, 0.89), new WorkbenchViewModel.Point(0.95, 0.85));
+        assertThat(WorkbenchViewModel.denseAccuracies(java.util.List.of(run.apply("DTP", new double[] {0.9, 0.8}))))
+                .containsExactly(java.util.Map.entry("lenet5-fmnist", 0.91));
     }
 }
