@@ -68,8 +68,9 @@ public final class Main implements Runnable {
             return new String[] {
                 "otprune " + v.get("project"),
                 "DJL " + v.get("djl") + ", PyTorch " + v.get("pytorch"),
-                "Java " + v.get("java"),
-                "device: " + io.otprune.train.Devices.describe()
+                "Java " + v.get("java") + " at " + System.getProperty("java.home"),
+                "device: " + io.otprune.train.Devices.describe(),
+                "native libraries: " + Versions.nativeCache() + " (set DJL_CACHE_DIR to move them)"
             };
         }
     }

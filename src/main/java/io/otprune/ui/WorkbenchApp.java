@@ -139,6 +139,10 @@ public class WorkbenchApp extends Application {
             d.setDropCompleted(true);
         });
         stage.setTitle("OTPrune Workbench");
+        java.io.InputStream icon = WorkbenchApp.class.getResourceAsStream("/icon.png");
+        if (icon != null) {
+            stage.getIcons().add(new javafx.scene.image.Image(icon));
+        }
         stage.setScene(scene);
         stage.setOnCloseRequest(e -> {
             if (vm.running.get()) {
@@ -322,6 +326,8 @@ public class WorkbenchApp extends Application {
                     100 * p.info().testAccuracy(), p.info().dataset());
         }, vm.model));
         Label device = new Label("device: " + Devices.describe());
+        device.setTooltip(new Tooltip("PyTorch native libraries: " + io.otprune.util.Versions.nativeCache()
+                + " (set DJL_CACHE_DIR to move them); runs: " + RUNS));
         Label modelLabel = new Label("Model");
         Label dataLabel = new Label("Data");
         for (Label l : List.of(modelLabel, dataLabel, device)) {

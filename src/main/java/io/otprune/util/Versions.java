@@ -13,6 +13,14 @@ public final class Versions {
         return v != null ? v : "0.1.0-dev";
     }
 
+    /**
+     * Where the PyTorch native libraries are unpacked on first use (per user: ~/.djl.ai unless DJL_CACHE_DIR or
+     * ENGINE_CACHE_DIR says otherwise).
+     */
+    public static java.nio.file.Path nativeCache() {
+        return ai.djl.util.Utils.getEngineCacheDir("pytorch");
+    }
+
     /** Project, DJL, PyTorch (loads the engine) and Java versions. */
     public static Map<String, String> all() {
         Map<String, String> m = new LinkedHashMap<>();
