@@ -49,3 +49,28 @@ if [[ $step == all || $step == structured ]]; then
       --out $R/sweep-structured-$budget --force
   done
 fi
+if [[ $step == all || $step == gui ]]; then
+  # the window's own figures (issue: workbench window): launch time, FX pulse gaps and UI work during a run, and
+  # training throughput with the window and live charts vs the CLI running the very command the window wrote in
+  # run.json. Needs Xvfb (apt-get install xvfb libgtk-3-0) and an otherwise idle machine.
+  G=$R/gui; rm -rf $G; mkdir -p $G
+  xvfb-run -a -s "-screen 0 1600x1000x24" java -Dotprune.noPrefs=true -Dotprune.autostart=true \
+    -Dotprune.runs=$G/window-runs -Dotprune.perf=$G/window-perf.json -Dotprune.perf.exit=true \
+    -cp "target/classes:target/lib/*" io.otprune.ui.Workbench > $G/window.log 2>&1
+  run=$(ls -d $G/window-runs/*/ | head -1)
+  cmd=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['config']['command'])" "$run/run.json")
+  cmd=${cmd#otprune }; cmd=${cmd% --out *}
+  $J $cmd --out $G/cli-run > $G/cli.log 2>&1
+  python3 - "$run/metrics.jsonl" "$G/cli-run/metrics.jsonl" "$G/window-perf.json" > $G/gui-vs-cli.json <<'PY'
+import json, sys
+def sps(path):
+    ev = [json.loads(l) for l in open(path)]
+    ep = [e for e in ev if e["type"] == "epoch"]
+    return [round(e["samplesPerSecond"], 1) for e in ep]
+w, c = sps(sys.argv[1]), sps(sys.argv[2])
+perf = json.load(open(sys.argv[3]))
+print(json.dumps({"windowSamplesPerSecondPerEpoch": w, "cliSamplesPerSecondPerEpoch": c,
+                  "ratioOfMeans": round(sum(w) / len(w) / (sum(c) / len(c)), 3), "window": perf}, indent=2))
+PY
+  cat $G/gui-vs-cli.json
+fi

@@ -85,6 +85,23 @@ class WorkbenchViewModelTest {
     }
 
     @Test
+    void askingForAMissingGpuFailsTheRunWithAClearMessageAndLeavesTheWorkbenchReady() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.otprune.train.Devices.gpuCount() == 0, "this machine has a GPU");
+        vm.loadModel(SAMPLES.resolve("mlp-300-100-fmnist"));
+        await(60, () -> vm.model.get() != null);
+        vm.device.set("gpu");
+        vm.start();
+        await(60, () -> !vm.running.get() && !vm.error.get().isEmpty());
+        assertThat(vm.error.get()).contains("no GPU found").contains("PYTORCH_LIBRARY_PATH");
+        assertThat(vm.status.get()).isEqualTo("failed");
+        vm.device.set("cpu"); // and the next run can start
+        vm.pruneEpochs.set(0);
+        vm.finetuneEpochs.set(0);
+        vm.start();
+        await(120, () -> !vm.running.get() && vm.summary.get() != null);
+    }
+
+    @Test
     void comparisonGroupsRunsByKindAndOrdersThemBySparsity() {
         java.util.function.BiFunction<String, double[], io.otprune.run.RunHistory.Entry> run = (method, sa) ->
                 new io.otprune.run.RunHistory.Entry(runs, method + sa[0], java.time.Instant.EPOCH, "x/lenet5-fmnist",
