@@ -58,6 +58,11 @@ import org.jfree.data.xy.XYSeriesCollection;
  * the result below. All state lives in {@link WorkbenchViewModel}; this class only lays out and binds.
  */
 public class WorkbenchApp extends Application {
+    /**
+     * How often run events reach the charts. Each JFreeChart render costs 5-15 ms of CPU here, which a 2-core
+     * machine takes from training: at 10 Hz the window trained at 0.73x the CLI's speed (docs/benchmarks.md).
+     */
+    static final long REDRAW_NANOS = Long.getLong("otprune.redrawMs", 250) * 1_000_000L;
     static final Path SAMPLE_MODELS = Path.of(System.getProperty("otprune.samples", "sample-models"));
     static final Path RUNS = Path.of(System.getProperty("otprune.runs",
             System.getProperty("user.home") + File.separator + ".otprune" + File.separator + "runs"));
@@ -175,7 +180,7 @@ public class WorkbenchApp extends Application {
             public void handle(long now) {
                 perf.frame(now, vm.running.get());
                 long t0 = System.nanoTime();
-                if (now - last >= 100_000_000L) { // events applied at most ~10 times a second
+                if (now - last >= REDRAW_NANOS) { // events applied and charts updated at most 4 times a second
                     last = now;
                     vm.drain();
                 }
