@@ -52,9 +52,12 @@ fi
 if [[ $step == all || $step == gui ]]; then
   # the window's own figures (issue: workbench window): launch time, FX pulse gaps and UI work during a run, and
   # training throughput with the window and live charts vs the CLI running the very command the window wrote in
-  # run.json. Needs Xvfb (apt-get install xvfb libgtk-3-0) and an otherwise idle machine.
+  # run.json. Needs Xvfb (apt-get install xvfb libgtk-3-0) and an otherwise idle machine. Full Fashion-MNIST
+  # (GUI_DATA), so that epochs last long enough (~25 s) for a steady ratio: on the 10k subset they last 3-4 s and
+  # the ratio varied 0.66-0.98 between identical runs (JIT warm-up of the window's code weighs in).
   G=$R/gui; rm -rf $G; mkdir -p $G
   xvfb-run -a -s "-screen 0 1600x1000x24" java -Dotprune.noPrefs=true -Dotprune.autostart=true \
+    -Dotprune.data=${GUI_DATA:-fashion-mnist} \
     -Dotprune.runs=$G/window-runs -Dotprune.perf=$G/window-perf.json -Dotprune.perf.exit=true \
     -cp "target/classes:target/lib/*" io.otprune.ui.Workbench > $G/window.log 2>&1
   run=$(ls -d $G/window-runs/*/ | head -1)

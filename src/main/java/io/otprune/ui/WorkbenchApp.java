@@ -206,7 +206,7 @@ public class WorkbenchApp extends Application {
      * For documentation screenshots (see README): with -Dotprune.autostart=true a run starts once the model is
      * loaded; with -Dotprune.screenshot=FILE.png the window is saved to FILE after -Dotprune.screenshot.after
      * seconds (default 20), and the application quits if -Dotprune.screenshot.exit=true. -Dotprune.model=DIR
-     * opens that model, -Dotprune.view=mask (with -Dotprune.layer=NAME) shows the mask heatmap, and
+     * opens that model (-Dotprune.data=ID: the autostarted run's data set), -Dotprune.view=mask (with -Dotprune.layer=NAME) shows the mask heatmap, and
      * -Dotprune.view=history the run history with its comparison chart (-Dotprune.compare=TEXT: only the runs whose
      * model path contains TEXT are chosen at first).
      */
@@ -231,6 +231,10 @@ public class WorkbenchApp extends Application {
                 public void changed(javafx.beans.value.ObservableValue<? extends ModelPreview.Outcome> o,
                         ModelPreview.Outcome a, ModelPreview.Outcome b) {
                     vm.preview.removeListener(this);
+                    String data = System.getProperty("otprune.data"); // e.g. the full data set for benchmarks
+                    if (data != null) {
+                        vm.dataId.set(data);
+                    }
                     vm.start();
                 }
             });
