@@ -641,11 +641,12 @@ public class WorkbenchApp extends Application {
         String compare = System.getProperty("otprune.compare", ""); // documentation screenshots: a model's runs
         vm.history.addListener((javafx.collections.ListChangeListener<RunHistory.Entry>) c -> {
             if (historyTable.getSelectionModel().isEmpty() && !vm.history.isEmpty()) {
-                // compare everything until the user chooses
-                for (int i = 0; i < vm.history.size(); i++) {
-                    if (vm.history.get(i).model().contains(compare)) {
-                        historyTable.getSelectionModel().select(i);
-                    }
+                // compare everything until the user chooses; one selection change, so one chart rebuild
+                int[] rows = java.util.stream.IntStream.range(0, vm.history.size())
+                        .filter(i -> vm.history.get(i).model().contains(compare)).toArray();
+                if (rows.length > 0) {
+                    historyTable.getSelectionModel().selectIndices(rows[0],
+                            java.util.Arrays.copyOfRange(rows, 1, rows.length));
                 }
             }
         });
