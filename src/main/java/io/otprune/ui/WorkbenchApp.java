@@ -206,7 +206,8 @@ public class WorkbenchApp extends Application {
      * For documentation screenshots (see README): with -Dotprune.autostart=true a run starts once the model is
      * loaded; with -Dotprune.screenshot=FILE.png the window is saved to FILE after -Dotprune.screenshot.after
      * seconds (default 20), and the application quits if -Dotprune.screenshot.exit=true. -Dotprune.model=DIR
-     * opens that model (-Dotprune.data=ID: the autostarted run's data set), -Dotprune.view=mask (with -Dotprune.layer=NAME) shows the mask heatmap, and
+     * opens that model (-Dotprune.data=ID: the autostarted run's data set), -Dotprune.view=mask (with
+     * -Dotprune.layer=NAME) shows the mask heatmap, and
      * -Dotprune.view=history the run history with its comparison chart (-Dotprune.compare=TEXT: only the runs whose
      * model path contains TEXT are chosen at first).
      */
@@ -619,20 +620,20 @@ public class WorkbenchApp extends Application {
         historyTable.setId("history");
         historyTable.setPrefHeight(170);
         historyTable.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
-        historyTable.getColumns().add(hcol("finished", e -> java.time.format.DateTimeFormatter.ofPattern("MM-dd HH:mm")
+        historyTable.getColumns().add(col("finished", e -> java.time.format.DateTimeFormatter.ofPattern("MM-dd HH:mm")
                 .withZone(java.time.ZoneId.systemDefault()).format(e.finished())));
-        historyTable.getColumns().add(hcol("model", e -> Path.of(e.model()).getFileName().toString()));
-        historyTable.getColumns().add(hcol("data", RunHistory.Entry::data));
-        historyTable.getColumns().add(hcol("method", e -> e.summary().method().toLowerCase(Locale.ROOT)));
-        historyTable.getColumns().add(hcol("granularity", e -> e.summary().granularity().toLowerCase(Locale.ROOT)));
-        historyTable.getColumns().add(hcol("budget", e -> e.summary().budget().toLowerCase(Locale.ROOT)));
-        historyTable.getColumns().add(hcol("sparsity", e -> String.format(Locale.ROOT, "%.4f",
+        historyTable.getColumns().add(col("model", e -> Path.of(e.model()).getFileName().toString()));
+        historyTable.getColumns().add(col("data", RunHistory.Entry::data));
+        historyTable.getColumns().add(col("method", e -> e.summary().method().toLowerCase(Locale.ROOT)));
+        historyTable.getColumns().add(col("granularity", e -> e.summary().granularity().toLowerCase(Locale.ROOT)));
+        historyTable.getColumns().add(col("budget", e -> e.summary().budget().toLowerCase(Locale.ROOT)));
+        historyTable.getColumns().add(col("sparsity", e -> String.format(Locale.ROOT, "%.4f",
                 e.summary().achievedSparsity())));
-        historyTable.getColumns().add(hcol("dense", e -> String.format(Locale.ROOT, "%.2f%%",
+        historyTable.getColumns().add(col("dense", e -> String.format(Locale.ROOT, "%.2f%%",
                 100 * e.summary().denseAccuracy())));
-        historyTable.getColumns().add(hcol("final", e -> String.format(Locale.ROOT, "%.2f%%",
+        historyTable.getColumns().add(col("final", e -> String.format(Locale.ROOT, "%.2f%%",
                 100 * e.summary().finalAccuracy())));
-        historyTable.getColumns().add(hcol("folder", RunHistory.Entry::name));
+        historyTable.getColumns().add(col("folder", RunHistory.Entry::name));
         historyTable.setItems(vm.history);
         historyTable.setPlaceholder(new Label("No finished runs in " + vm.runsRoot() + " yet."));
         tip(historyTable, "Finished runs in " + vm.runsRoot() + "; select several (Ctrl/Shift) to compare them");
@@ -664,13 +665,6 @@ public class WorkbenchApp extends Application {
         split.setDividerPositions(0.45);
         split.setPrefHeight(200);
         return split;
-    }
-
-    private static TableColumn<RunHistory.Entry, String> hcol(String title,
-            java.util.function.Function<RunHistory.Entry, String> value) {
-        TableColumn<RunHistory.Entry, String> c = new TableColumn<>(title);
-        c.setCellValueFactory(cd -> new javafx.beans.property.ReadOnlyStringWrapper(value.apply(cd.getValue())));
-        return c;
     }
 
     private void redrawComparison() {
@@ -751,9 +745,8 @@ public class WorkbenchApp extends Application {
         return b.toString();
     }
 
-    private static TableColumn<ModelPreview.LayerRow, String> col(String title,
-            java.util.function.Function<ModelPreview.LayerRow, String> value) {
-        TableColumn<ModelPreview.LayerRow, String> c = new TableColumn<>(title);
+    private static <T> TableColumn<T, String> col(String title, java.util.function.Function<T, String> value) {
+        TableColumn<T, String> c = new TableColumn<>(title);
         c.setCellValueFactory(cd -> new javafx.beans.property.ReadOnlyStringWrapper(value.apply(cd.getValue())));
         return c;
     }
