@@ -49,6 +49,16 @@ if [[ $step == all || $step == structured ]]; then
       --out $R/sweep-structured-$budget --force
   done
 fi
+if [[ $step == all || $step == depth ]]; then
+  # depth-reduction issue: residual blocks of resnet20 as units (1 prune + 1 fine-tune epoch, seed 1, full
+  # Fashion-MNIST); a count budget keeping 75% and 50% of the blocks, and a FLOP budget of 50%.
+  for b in "count:0.25,0.5" "flops:0.5"; do
+    budget=${b%%:*}; sp=${b#*:}
+    $J sweep --models sample-models/resnet20-fmnist --methods dtp,gmp --sparsities $sp --seeds 1 \
+      --granularity depth --budget $budget --data fashion-mnist --prune-epochs 1 --finetune-epochs 1 \
+      --label depth-$budget --out $R/sweep-depth-$budget --force
+  done
+fi
 if [[ $step == all || $step == gui ]]; then
   # the window's own figures (issue: workbench window): launch time, FX pulse gaps and UI work during a run, and
   # training throughput with the window and live charts vs the CLI running the very command the window wrote in

@@ -23,15 +23,18 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "fashion-mnist-small", description = "Data set (default ${DEFAULT-VALUE}).")
     String data;
 
-    @Option(names = "--method", defaultValue = "dtp", description = "dtp, gmp, magnitude or random (default ${DEFAULT-VALUE}).")
+    @Option(names = "--method", defaultValue = "dtp", description = "dtp, gmp, magnitude, random, egp (unstructured, activation-entropy guided, iterated over the "
+                    + "prune epochs) cpot (structured, Wasserstein-barycenter channel criterion) or cpot-merge (cpot, each pruned channel merged into "
+                    + "its nearest kept one through the transport plan) (default ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--granularity", defaultValue = "unstructured",
-            description = "unstructured (weights) or structured (channels) (default ${DEFAULT-VALUE}).")
+            description = "unstructured (weights), structured (channels) or depth (residual blocks) (default ${DEFAULT-VALUE}).")
     String granularity;
 
     @Option(names = "--budget", defaultValue = "count",
-            description = "count, params or flops: what --sparsity measures (default ${DEFAULT-VALUE}).")
+            description = "count, params, flops, or latency (depth only: each block's latency measured here at "
+                    + "--latency-batch): what --sparsity measures (default ${DEFAULT-VALUE}).")
     String budget;
 
     @Option(names = "--scope", defaultValue = "global",
@@ -63,6 +66,10 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--min-channels", defaultValue = "1",
             description = "Structured: channels every layer keeps at least (default ${DEFAULT-VALUE}).")
     int minChannels;
+
+    @Option(names = "--latency-batch", defaultValue = "1",
+            description = "Depth with --budget latency: batch size the block latencies are measured at (default ${DEFAULT-VALUE}).")
+    int latencyBatch;
 
     @Option(names = "--lr", defaultValue = "0.01", description = "SGD learning rate of the weights (default ${DEFAULT-VALUE}).")
     double lr;
@@ -104,12 +111,12 @@ final class PruneCommand implements Callable<Integer> {
         }
         try {
             PruneConfig pc = PruneConfig.fromWords(method, granularity, budget, scope, s, temperature, eps0,
-                    sinkhornIterations, scoreLr, minChannels);
+                    sinkhornIterations, scoreLr, minChannels, latencyBatch);
             String command = String.format("otprune prune --model %s --data %s --method %s --granularity %s --budget %s "
                             + "--scope %s --sparsity %s --prune-epochs %d --finetune-epochs %d --temperature %s --eps0 %s "
-                            + "--sinkhorn-iterations %d --score-lr %s --min-channels %d --lr %s --batch-size %d --seed %d --device %s",
+                            + "--sinkhorn-iterations %d --score-lr %s --min-channels %d --latency-batch %d --lr %s --batch-size %d --seed %d --device %s",
                     model, data, method, granularity, budget, scope, sparsity, pruneEpochs, finetuneEpochs, temperature,
-                    eps0, sinkhornIterations, scoreLr, minChannels, lr, batchSize, seed, device);
+                    eps0, sinkhornIterations, scoreLr, minChannels, latencyBatch, lr, batchSize, seed, device);
             return new PruneRunConfig(model.toString(), data, pc, pruneEpochs, finetuneEpochs, lr, batchSize, seed,
                     device, command);
         } catch (IllegalArgumentException e) {

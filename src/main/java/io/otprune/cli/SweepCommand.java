@@ -141,10 +141,11 @@ final class SweepCommand implements Callable<Integer> {
         StringBuilder csv = new StringBuilder("label,model,method,targetSparsity,seed,denseAccuracy,finalAccuracy,"
                 + "achievedSparsity,hardeningGap,sharpnessAtHardening,minutes,budget,achievedParamSparsity,"
                 + "achievedFlopSparsity,paramsBefore,paramsAfter,flopsBefore,flopsAfter,compactMaxAbsDiff,"
-                + "batch1MsBefore,batch1MsAfter,batch256MsBefore,batch256MsAfter,fileBytesBefore,fileBytesAfter\n");
+                + "batch1MsBefore,batch1MsAfter,batch256MsBefore,batch256MsAfter,fileBytesBefore,fileBytesAfter,"
+                + "depthBefore,depthAfter,layersBefore,layersAfter,removed\n");
         for (Row r : rows) {
             PruneSummary m = r.sum();
-            csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%.4f,%.4f,%.8f,%.4f,%.4f,%.2f,%s,%.8f,%.8f,%d,%d,%d,%d,%s,%s,%s,%s,%s,%s,%s%n",
+            csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%.4f,%.4f,%.8f,%.4f,%.4f,%.2f,%s,%.8f,%.8f,%d,%d,%d,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s%n",
                     label, r.model(), r.method(), r.target(), r.seed(), r.dense(), r.finalAcc(), r.achieved(), r.gap(),
                     r.sharpness(), r.minutes(), m.budget(), m.achievedParamSparsity(), m.achievedFlopSparsity(),
                     m.paramsBefore(), m.paramsAfter(), m.flopsBefore(), m.flopsAfter(), orEmpty(m.compactMaxAbsDiff()),
@@ -153,7 +154,12 @@ final class SweepCommand implements Callable<Integer> {
                     m.speedBefore() == null ? "" : m.speedBefore().batch256Ms(),
                     m.speedAfter() == null ? "" : m.speedAfter().batch256Ms(),
                     m.speedBefore() == null ? "" : m.speedBefore().fileBytes(),
-                    m.speedAfter() == null ? "" : m.speedAfter().fileBytes()));
+                    m.speedAfter() == null ? "" : m.speedAfter().fileBytes(),
+                    m.structure() == null ? "" : m.structure().depthBefore(),
+                    m.structure() == null ? "" : m.structure().depthAfter(),
+                    m.structure() == null ? "" : m.structure().layersBefore(),
+                    m.structure() == null ? "" : m.structure().layersAfter(),
+                    m.structure() == null ? "" : String.join(";", m.structure().removed())));
         }
         Files2.writeAtomically(out.resolve("results.csv"), csv.toString());
         Map<String, List<Row>> groups = new LinkedHashMap<>();
@@ -176,18 +182,20 @@ final class SweepCommand implements Callable<Integer> {
             md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %+.2f | %.6f | %+.2f | %.1f |%n",
                     f.model(), f.method(), f.target(), 100 * dense, 100 * fin, 100 * (fin - dense), ach, 100 * gap, min));
         }
-        if (granularity.startsWith("structured")) {
-            md.append("\nStructured: achieved sparsities, compact size and CPU latency (median ms) before → after, "
-                    + "means over seeds.\n\n");
-            md.append("| model | method | target | param sp. | FLOP sp. | params after | file KiB before → after "
+        if (!granularity.startsWith("unstructured")) {
+            md.append("\nCompact models: achieved sparsities, depth (weighted layers on the longest path), size and "
+                    + "CPU latency (median ms) before → after, means over seeds.\n\n");
+            md.append("| model | method | target | param sp. | FLOP sp. | depth | params after | file KiB before → after "
                     + "| batch 1 ms | batch 256 ms | b256 speed-up | compact max diff |\n");
-            md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (List<Row> g : groups.values()) {
                 Row f = g.get(0);
                 md.append(String.format(Locale.ROOT,
-                        "| %s | %s | %.2f | %.4f | %.4f | %,.0f | %,.0f → %,.0f | %.2f → %.2f | %.1f → %.1f | %.2f× | %.1e |%n",
+                        "| %s | %s | %.2f | %.4f | %.4f | %s | %,.0f | %,.0f → %,.0f | %.2f → %.2f | %.1f → %.1f | %.2f× | %.1e |%n",
                         f.model(), f.method(), f.target(),
                         mean(g, m -> m.achievedParamSparsity()), mean(g, m -> m.achievedFlopSparsity()),
+                        f.sum().structure() == null ? "" : String.format(Locale.ROOT, "%d → %.1f",
+                                f.sum().structure().depthBefore(), mean(g, m -> m.structure().depthAfter())),
                         mean(g, m -> m.paramsAfter()),
                         mean(g, m -> m.speedBefore() == null ? Double.NaN : m.speedBefore().fileBytes() / 1024.0),
                         mean(g, m -> m.speedAfter() == null ? Double.NaN : m.speedAfter().fileBytes() / 1024.0),

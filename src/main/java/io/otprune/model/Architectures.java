@@ -61,7 +61,7 @@ public final class Architectures {
             case MLP -> List.of("fc1", "fc2");
             case LENET5 -> List.of("conv1", "conv2", "fc1");
             case VGG_SMALL -> List.of("conv1", "conv2", "conv3", "conv4", "conv5", "conv6");
-            case RESNET20 -> List.of("stem", "s2.b1.conv2", "s3.b1.conv2", "s1.b1.conv1", "s1.b2.conv1",
+            case RESNET20 -> List.of("stem", "s2.b1.shortcut", "s3.b1.shortcut", "s1.b1.conv1", "s1.b2.conv1",
                     "s1.b3.conv1", "s2.b1.conv1", "s2.b2.conv1", "s2.b3.conv1", "s3.b1.conv1", "s3.b2.conv1",
                     "s3.b3.conv1");
             default -> throw new IllegalArgumentException("unknown architecture '" + id + "'");
@@ -70,6 +70,11 @@ public final class Architectures {
 
     /** Builds the (uninitialised) network of a spec. */
     public static Network build(ArchSpec spec) {
+        for (String r : spec.removed()) {
+            if (!removable(spec.id()).contains(r)) {
+                throw new IllegalArgumentException(spec.id() + " has no removable layer or block '" + r + "'");
+            }
+        }
         List<Integer> w = spec.widths();
         List<PrunableLayer> layers = new ArrayList<>();
         List<ResidualBlock> blocks = new ArrayList<>();
@@ -77,9 +82,10 @@ public final class Architectures {
         switch (spec.id()) {
             case MLP -> {
                 expect(spec, 2);
-                add(net, layers, new DenseUnit("fc1", spec.inputSize(), w.get(0), true, false));
-                add(net, layers, new DenseUnit("fc2", w.get(0), w.get(1), true, false));
-                add(net, layers, new DenseUnit("fc3", w.get(1), spec.classes(), false, true));
+                int in = spec.inputSize();
+                in = addDense(net, layers, spec, "fc1", in, w.get(0));
+                in = addDense(net, layers, spec, "fc2", in, w.get(1));
+                add(net, layers, new DenseUnit("fc3", in, spec.classes(), false, true));
             }
             case LENET5 -> {
                 expect(spec, 3);
@@ -93,8 +99,8 @@ public final class Architectures {
                     throw new IllegalArgumentException("lenet5 needs inputs of at least 16x16, got "
                             + spec.height() + "x" + spec.width());
                 }
-                add(net, layers, new DenseUnit("fc1", w.get(1) * side * side2, w.get(2), true, false));
-                add(net, layers, new DenseUnit("fc2", w.get(2), spec.classes(), false, true));
+                int in = addDense(net, layers, spec, "fc1", w.get(1) * side * side2, w.get(2));
+                add(net, layers, new DenseUnit("fc2", in, spec.classes(), false, true));
             }
             case VGG_SMALL -> {
                 expect(spec, 6);
@@ -118,6 +124,15 @@ public final class Architectures {
                     for (int b = 0; b < 3; b++) {
                         int stride = stage > 0 && b == 0 ? 2 : 1;
                         String name = "s" + (stage + 1) + ".b" + (b + 1);
+                        if (spec.isRemoved(name)) {
+                            // depth-pruned: nothing left of an identity block; a projection block keeps its
+                            // projection, and relu(bn(conv1x1(x))) is what the gated-off block computed
+                            if (stride != 1 || in != out) {
+                                add(net, layers, new ConvUnit(name + ".shortcut", in, out, 1, stride, 0, true, true));
+                            }
+                            in = out;
+                            continue;
+                        }
                         ResidualBlock block = new ResidualBlock(name, in, w.get(3 + stage * 3 + b), out, stride);
                         net.add(block);
                         blocks.add(block);
@@ -135,6 +150,29 @@ public final class Architectures {
             default -> throw new IllegalArgumentException("unknown architecture '" + spec.id() + "': use one of " + ids());
         }
         return new Network(spec, net, layers, blocks);
+    }
+
+    /**
+     * Adds a hidden dense layer with ReLU unless the spec says it was folded into the next layer (its ReLU was
+     * always on, so next(relu(fc(x))) = next(fc(x)) is one linear map); returns the next layer's input width.
+     */
+    private static int addDense(SequentialBlock net, List<PrunableLayer> layers, ArchSpec spec, String name, int in,
+            int out) {
+        if (spec.isRemoved(name)) {
+            return in;
+        }
+        add(net, layers, new DenseUnit(name, in, out, true, false));
+        return out;
+    }
+
+    /** Names of the layers and blocks a spec may remove: hidden dense layers and residual blocks. */
+    public static List<String> removable(String id) {
+        return switch (canonical(id)) {
+            case MLP -> List.of("fc1", "fc2");
+            case LENET5 -> List.of("fc1");
+            case RESNET20 -> List.of("s1.b1", "s1.b2", "s1.b3", "s2.b1", "s2.b2", "s2.b3", "s3.b1", "s3.b2", "s3.b3");
+            default -> List.of();
+        };
     }
 
     private static void expect(ArchSpec spec, int n) {

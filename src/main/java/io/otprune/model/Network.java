@@ -46,8 +46,25 @@ public final class Network {
     }
 
     public PrunableLayer layer(String name) {
-        return layers.stream().filter(l -> l.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no layer named " + name));
+        return findLayer(name).orElseThrow(() -> new IllegalArgumentException("no layer named " + name));
+    }
+
+    /** The layer of that name, if this network has it (a compacted model may have lost it). */
+    public java.util.Optional<PrunableLayer> findLayer(String name) {
+        return layers.stream().filter(l -> l.name().equals(name)).findFirst();
+    }
+
+    /** Weighted (conv or linear) layers on the longest input-to-output path: the depth that sets the latency floor. */
+    public int depth() {
+        int d = 0;
+        for (ai.djl.nn.Block b : block.getChildren().values()) {
+            if (b instanceof ResidualBlock) {
+                d += 2;
+            } else if (b instanceof PrunableLayer) {
+                d += 1;
+            }
+        }
+        return d;
     }
 
     /** Input shape of one sample batch: (1, C, H, W). */

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.function.UnaryOperator;
 
 /**
  * The basic residual block of ResNet-20: relu(bn(conv3x3(relu(bn(conv3x3(x))))) + shortcut(x)), the shortcut
@@ -21,6 +22,8 @@ public final class ResidualBlock extends AbstractBlock {
     private final ConvUnit conv1;
     private final ConvUnit conv2;
     private final ConvUnit shortcut;
+    private UnaryOperator<NDArray> branchGate;
+    private Shape inputShape;
 
     public ResidualBlock(String name, int in, int inner, int out, int stride) {
         super(VERSION);
@@ -35,9 +38,17 @@ public final class ResidualBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray y = conv2.forward(ps, conv1.forward(ps, inputs, training), training).singletonOrThrow();
+        NDArray y = branch(ps, inputs, training);
+        if (branchGate != null) {
+            y = branchGate.apply(y);
+        }
         NDArray s = shortcut == null ? x : shortcut.forward(ps, inputs, training).singletonOrThrow();
         return new NDList(Activation.relu(y.add(s)));
+    }
+
+    /** The residual branch alone: bn(conv2(relu(bn(conv1(x))))), without the gate. */
+    public NDArray branch(ParameterStore ps, NDList inputs, boolean training) {
+        return conv2.forward(ps, conv1.forward(ps, inputs, training), training).singletonOrThrow();
     }
 
     @Override
@@ -47,6 +58,7 @@ public final class ResidualBlock extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        inputShape = inputShapes[0];
         conv1.initialize(manager, dataType, inputShapes);
         conv2.initialize(manager, dataType, conv1.getOutputShapes(inputShapes));
         if (shortcut != null) {
@@ -55,6 +67,26 @@ public final class ResidualBlock extends AbstractBlock {
     }
 
     public String name() { return name; }
+
+    /**
+     * Sets the depth gate: a transform of the residual branch's output before the addition (null: none). A gate of
+     * 0 leaves relu(shortcut(x)), which is x itself for an identity shortcut (x is already a ReLU output): the
+     * block can then be removed from the network.
+     */
+    public void setBranchGate(UnaryOperator<NDArray> gate) { this.branchGate = gate; }
+
+    /** Shape of the input at initialisation (batch 1), e.g. (1, 16, 28, 28). */
+    public Shape inputShape() { return inputShape; }
+
+    public int inChannels() { return conv1.inChannels(); }
+    public int outChannels() { return conv2.outChannels(); }
+    public int stride() { return conv1.stride(); }
+
+    /** Parameters of the residual branch (both convs and their BN): what removing the block saves. */
+    public long branchParams() { return conv1.params() + conv2.params(); }
+
+    /** Multiply-adds of the residual branch per sample. */
+    public long branchMacs() { return conv1.macs() + conv2.macs(); }
     public ConvUnit conv1() { return conv1; }
     public ConvUnit conv2() { return conv2; }
 

@@ -64,6 +64,7 @@ public final class ChannelUnits implements UnitSet {
             case COUNT -> 1;
             case PARAMS -> params;
             case FLOPS -> flops;
+            case LATENCY -> throw new IllegalArgumentException("a latency budget is for depth units");
         };
         double[] out = new double[size()];
         java.util.Arrays.fill(out, v);

@@ -45,13 +45,14 @@ public final class Compactor {
             NDManager manager) {
         ArchSpec spec = net.spec();
         List<Integer> widths = new ArrayList<>();
-        for (String name : Architectures.widthLayers(spec.id())) {
-            PrunableLayer l = net.layer(name);
-            int[] k = kept.get(graph.outputOf(l));
-            widths.add(k == null ? l.outChannels() : k.length);
+        List<String> names = Architectures.widthLayers(spec.id());
+        for (int i = 0; i < names.size(); i++) {
+            PrunableLayer l = net.findLayer(names.get(i)).orElse(null);
+            int[] k = l == null ? null : kept.get(graph.outputOf(l));
+            // a layer a depth-pruned model no longer has keeps its (unused) width
+            widths.add(l == null ? spec.widths().get(i) : k == null ? l.outChannels() : k.length);
         }
-        ArchSpec small = new ArchSpec(spec.id(), widths, spec.inChannels(), spec.height(), spec.width(),
-                spec.classes());
+        ArchSpec small = spec.withWidths(widths);
         Network out = Architectures.build(small);
         out.initialize(manager);
         for (PrunableLayer src : net.layers()) {
@@ -79,6 +80,43 @@ public final class Compactor {
             }
         }
         return out;
+    }
+
+    /**
+     * The network without the given residual blocks (depth pruning): every remaining layer, a removed projection
+     * block's projection included, takes its parameters unchanged. Exact when the removed blocks' branches output 0
+     * (their gates were 0 or their last BN scale and shift are zero).
+     */
+    public static Network removeBlocks(Network net, List<String> blocks, NDManager manager) {
+        Network out = Architectures.build(net.spec().withRemoved(blocks));
+        out.initialize(manager);
+        copyLayers(net, out);
+        return out;
+    }
+
+    /** Copies every layer of {@code dst} from the layer of the same name in {@code src} (same shapes). */
+    static void copyLayers(Network src, Network dst) {
+        for (PrunableLayer d : dst.layers()) {
+            PrunableLayer s = src.layer(d.name());
+            copy(s.weight(), d.weight());
+            if (d.bias() != null) {
+                copy(s.bias(), d.bias());
+            }
+            if (d instanceof ConvUnit cd && cd.batchNorm() != null) {
+                ConvUnit cs = (ConvUnit) s;
+                for (String p : new String[] {"gamma", "beta", "runningMean", "runningVar"}) {
+                    copy(cs.batchNorm().getDirectParameters().get(p), cd.batchNorm().getDirectParameters().get(p));
+                }
+            }
+        }
+    }
+
+    private static void copy(Parameter src, Parameter dst) {
+        if (!src.getArray().getShape().equals(dst.getArray().getShape())) {
+            throw new IllegalStateException(src.getName() + ": shape " + src.getArray().getShape() + " vs "
+                    + dst.getArray().getShape());
+        }
+        dst.getArray().set(src.getArray().toFloatArray());
     }
 
     private static int[] all(int n) {

@@ -15,15 +15,24 @@ import java.util.Locale;
  * @param sinkhornIterations transport iterations per training step: 1 (the method) or 0 for a converged solve
  * @param scoreLearningRate Adam learning rate of the importance scores
  * @param minChannels       structured pruning keeps at least this many channels in every layer (no layer cut off)
+ * @param latencyBatch      depth pruning under a latency budget: the batch size its block latencies are measured at
  */
 public record PruneConfig(Method method, Granularity granularity, Budget budget, Scope scope, double sparsity,
-        TemperatureMode temperature, double eps0, int sinkhornIterations, double scoreLearningRate, int minChannels) {
+        TemperatureMode temperature, double eps0, int sinkhornIterations, double scoreLearningRate, int minChannels,
+        int latencyBatch) {
 
-    public enum Method { DTP, GMP, MAGNITUDE, RANDOM }
+    /**
+     * dtp (the product's method), the comparison baselines gmp, magnitude and random, egp (activation-entropy guided
+     * unstructured pruning, iterated) and cpot (channels ranked by their distance to the layer's Wasserstein
+     * barycenter; cpot-merge folds each pruned channel into its nearest kept one instead of dropping it).
+     */
+    public enum Method { DTP, GMP, MAGNITUDE, RANDOM, EGP, CPOT, CPOT_MERGE }
 
-    public enum Granularity { UNSTRUCTURED, STRUCTURED }
+    /** Weights, channels, or residual blocks (depth). */
+    public enum Granularity { UNSTRUCTURED, STRUCTURED, DEPTH }
 
-    public enum Budget { COUNT, PARAMS, FLOPS }
+    /** Latency (measured per residual block at {@code latencyBatch}) is for depth units only. */
+    public enum Budget { COUNT, PARAMS, FLOPS, LATENCY }
 
     public enum Scope { GLOBAL, LAYER }
 
@@ -42,6 +51,27 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         if (minChannels < 0) {
             throw new IllegalArgumentException("the channel floor must be >= 0, got " + minChannels);
         }
+        if (latencyBatch < 1) {
+            throw new IllegalArgumentException("the latency batch size must be >= 1, got " + latencyBatch);
+        }
+        if (budget == Budget.LATENCY && granularity != Granularity.DEPTH) {
+            throw new IllegalArgumentException("a latency budget is measured per residual block: use it with "
+                    + "--granularity depth");
+        }
+        if (method == Method.EGP && granularity != Granularity.UNSTRUCTURED) {
+            throw new IllegalArgumentException("egp prunes weights: use it with --granularity unstructured");
+        }
+        if ((method == Method.CPOT || method == Method.CPOT_MERGE) && granularity != Granularity.STRUCTURED) {
+            throw new IllegalArgumentException("cpot ranks channels: use it with --granularity structured");
+        }
+    }
+
+    /** With the default latency batch size of 1. */
+    public PruneConfig(Method method, Granularity granularity, Budget budget, Scope scope, double sparsity,
+            TemperatureMode temperature, double eps0, int sinkhornIterations, double scoreLearningRate,
+            int minChannels) {
+        this(method, granularity, budget, scope, sparsity, temperature, eps0, sinkhornIterations, scoreLearningRate,
+                minChannels, 1);
     }
 
     /** With the default floor of one channel per layer. */
@@ -68,10 +98,17 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
     public static PruneConfig fromWords(String method, String granularity, String budget, String scope,
             double sparsity, String temperature, double eps0, int sinkhornIterations, double scoreLearningRate,
             int minChannels) {
+        return fromWords(method, granularity, budget, scope, sparsity, temperature, eps0, sinkhornIterations,
+                scoreLearningRate, minChannels, 1);
+    }
+
+    public static PruneConfig fromWords(String method, String granularity, String budget, String scope,
+            double sparsity, String temperature, double eps0, int sinkhornIterations, double scoreLearningRate,
+            int minChannels, int latencyBatch) {
         return new PruneConfig(parse(Method.class, method, "method"), parse(Granularity.class, granularity,
                 "granularity"), parse(Budget.class, budget, "budget"), parse(Scope.class, scope, "scope"), sparsity,
                 parse(TemperatureMode.class, temperature, "temperature mode"), eps0, sinkhornIterations,
-                scoreLearningRate, minChannels);
+                scoreLearningRate, minChannels, latencyBatch);
     }
 
     /** Parses an enum constant from a CLI word such as {@code per-layer} or {@code dtp}, with a clear error. */

@@ -11,6 +11,10 @@ public final class UnitSets {
 
     public static List<UnitSet> of(Network net, PruneConfig.Granularity granularity) {
         List<UnitSet> out = new ArrayList<>();
+        if (granularity == PruneConfig.Granularity.DEPTH) {
+            out.add(new DepthUnits(net));
+            return out;
+        }
         if (granularity == PruneConfig.Granularity.UNSTRUCTURED) {
             for (PrunableLayer l : net.layers()) {
                 out.add(new WeightUnits(l));

@@ -16,6 +16,7 @@ import io.otprune.prune.Baselines;
 import io.otprune.prune.ChannelGraph;
 import io.otprune.prune.ChannelUnits;
 import io.otprune.prune.Compactor;
+import io.otprune.prune.DepthUnits;
 import io.otprune.prune.DtpEngine;
 import io.otprune.prune.HardMasks;
 import io.otprune.prune.Problem;
@@ -95,6 +96,14 @@ public final class PruneRun {
         Network net = loaded.network();
         ModelInfo info = loaded.info();
         List<UnitSet> sets = UnitSets.of(net, pc.granularity());
+        if (pc.budget() == PruneConfig.Budget.LATENCY) {
+            events.accept(new RunEvent.Phase("dense", "measuring each residual block's latency at batch "
+                    + pc.latencyBatch()));
+            double[] ms = ((DepthUnits) sets.get(0)).measureLatency(manager, pc.latencyBatch(), 31);
+            events.accept(new RunEvent.Message("info", "block latencies (ms, median of 31): "
+                    + java.util.Arrays.toString(java.util.Arrays.stream(ms)
+                            .mapToObj(v -> String.format("%.3f", v)).toArray())));
+        }
         List<Problem> problems = Problems.build(sets, pc.budget(), pc.scope(), pc.keptFraction());
         checkBudget(problems, pc);
 
@@ -185,17 +194,29 @@ public final class PruneRun {
                 acc.unitSparsity(), cfg.command(), cfg.seed(), null, null, Versions.all(), Instant.now().toString());
         Double maxDiff = null;
         PruneSummary.Speed speedBefore = null, speedAfter = null;
+        Network small = null;
+        String change = null;
         if (pc.granularity() == PruneConfig.Granularity.STRUCTURED) {
             ChannelGraph graph = ((ChannelUnits) sets.get(0)).graph();
-            Network small = Compactor.compact(net, graph, Compactor.keptChannels(sets, hard.keep()), manager);
+            small = Compactor.compact(net, graph, Compactor.keptChannels(sets, hard.keep()), manager);
+            change = "widths " + net.spec().widths() + " -> " + small.spec().widths();
+        } else if (pc.granularity() == PruneConfig.Granularity.DEPTH) {
+            List<String> removed = ((DepthUnits) sets.get(0)).removedBlocks(hard.keep()[0]);
+            small = Compactor.removeBlocks(net, removed, manager);
+            change = String.format("blocks removed %s, conv/linear layers %d -> %d, depth %d -> %d", removed,
+                    net.layers().size(), small.layers().size(), net.depth(), small.depth());
+        }
+        PruneSummary.Structure structure = null;
+        if (small != null) {
             maxDiff = Compactor.maxAbsDiff(net, small, manager, data.test(), info.normalization());
             events.accept(new RunEvent.Message("info", String.format(
-                    "compact model: widths %s -> %s, max |logit difference| vs the masked model %.2e",
-                    net.spec().widths(), small.spec().widths(), maxDiff)));
+                    "compact model: %s, max |logit difference| vs the masked model %.2e", change, maxDiff)));
             if (!(maxDiff <= 1e-4)) {
                 throw new IllegalStateException("the compact model differs from the masked model by " + maxDiff
                         + " (> 1e-4); not saving it");
             }
+            structure = new PruneSummary.Structure(net.layers().size(), small.layers().size(), net.depth(),
+                    small.depth(), small.spec().removed());
             prunedInfo = new ModelInfo(prunedInfo.format(), small.spec(), prunedInfo.classNames(), prunedInfo.dataset(),
                     prunedInfo.normalization(), finalAcc, prunedInfo.testSamples(), dense, small.paramCount(),
                     small.macs(), 0.0, prunedInfo.trainingCommand(), prunedInfo.seed(), null, null,
@@ -226,7 +247,7 @@ public final class PruneRun {
                 pc.granularity() == PruneConfig.Granularity.UNSTRUCTURED
                         ? "unstructured sparsity: the weights are zeros in dense tensors, so dense kernels run no "
                                 + "faster and the file is no smaller; use structured pruning for speed and size"
-                        : "");
+                        : "", structure, null);
         dir.writeSummary(s);
         events.accept(new RunEvent.Phase("done", String.format("final accuracy %.2f%% (dense %.2f%%)",
                 100 * finalAcc, 100 * dense)));
@@ -261,7 +282,10 @@ public final class PruneRun {
             Network net = io.otprune.model.Architectures.build(info.architecture());
             net.initialize(m);
             List<UnitSet> sets = UnitSets.of(net, pc.granularity());
-            List<Problem> problems = Problems.build(sets, pc.budget(), pc.scope(), pc.keptFraction());
+            // latency costs are measured in the run; the dry check counts blocks instead
+            PruneConfig.Budget budget = pc.budget() == PruneConfig.Budget.LATENCY ? PruneConfig.Budget.COUNT
+                    : pc.budget();
+            List<Problem> problems = Problems.build(sets, budget, pc.scope(), pc.keptFraction());
             checkBudget(problems, pc);
             // a dry selection finds budgets the channel floor makes impossible
             Selection.harden(sets, problems, Baselines.magnitudes(sets), pc, pc.keptFraction());
@@ -281,7 +305,7 @@ public final class PruneRun {
     }
 
     static String lower(Enum<?> e) {
-        return e.name().toLowerCase(java.util.Locale.ROOT);
+        return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     /** Location of the last good checkpoint inside a run folder; removed once the run ends well. */
@@ -324,6 +348,7 @@ public final class PruneRun {
             case COUNT -> unitSparsity;
             case PARAMS -> paramSparsity;
             case FLOPS -> flopSparsity;
+            case LATENCY -> throw new IllegalArgumentException("a latency budget is for depth units");
         };
         return new Accounting(achieved, unitSparsity, paramSparsity, flopSparsity, layers, before[0], after[0],
                 before[1], after[1], units, kept);

@@ -36,7 +36,21 @@ public record PruneSummary(
         Double compactMaxAbsDiff,
         Speed speedBefore,
         Speed speedAfter,
-        String note) {
+        String note,
+        Structure structure,
+        List<Entropy> entropy) {
+
+    /**
+     * What compaction did to the architecture: conv/linear layers and depth (weighted layers on the longest path)
+     * before and after, and the blocks or layers it removed. Null when the model kept its structure.
+     */
+    public record Structure(int layersBefore, int layersAfter, int depthBefore, int depthAfter, List<String> removed) {}
+
+    /**
+     * One ReLU layer's activation entropy at the end of the run (egp): mean binary entropy of "input &gt; 0" over its
+     * non-constant channels, how many channels are always on or always off, and what that makes of the layer.
+     */
+    public record Entropy(String layer, double entropy, int channels, int alwaysOn, int alwaysOff, String status) {}
 
     /**
      * CPU inference latency (median ms of ≥ 30 forward passes after warm-up) at batch 1 and 256, and the size of the
