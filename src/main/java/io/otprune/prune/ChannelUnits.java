@@ -74,20 +74,35 @@ public final class ChannelUnits implements UnitSet {
     /** L2 norm of each channel's weights over all its producers. */
     @Override
     public float[] magnitudes() {
-        double[] sq = new double[size()];
-        for (PrunableLayer p : space.producers()) {
-            float[] w = p.weight().getArray().toFloatArray();
-            int per = w.length / size();
-            for (int c = 0; c < size(); c++) {
-                for (int i = 0; i < per; i++) {
-                    double v = w[c * per + i];
-                    sq[c] += v * v;
-                }
-            }
-        }
+        float[][] rows = channelWeights();
         float[] out = new float[size()];
         for (int c = 0; c < out.length; c++) {
-            out[c] = (float) Math.sqrt(sq[c]);
+            double sq = 0;
+            for (float v : rows[c]) {
+                sq += (double) v * v;
+            }
+            out[c] = (float) Math.sqrt(sq);
+        }
+        return out;
+    }
+
+    /** Each channel's weights: its rows of every producer's weight tensor, concatenated in producer order. */
+    public float[][] channelWeights() {
+        List<float[]> all = new ArrayList<>();
+        int per = 0;
+        for (PrunableLayer p : space.producers()) {
+            float[] w = p.weight().getArray().toFloatArray();
+            all.add(w);
+            per += w.length / size();
+        }
+        float[][] out = new float[size()][per];
+        int off = 0;
+        for (float[] w : all) {
+            int rowLen = w.length / size();
+            for (int c = 0; c < size(); c++) {
+                System.arraycopy(w, c * rowLen, out[c], off, rowLen);
+            }
+            off += rowLen;
         }
         return out;
     }

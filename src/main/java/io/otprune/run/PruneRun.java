@@ -16,6 +16,7 @@ import io.otprune.prune.Baselines;
 import io.otprune.prune.ChannelGraph;
 import io.otprune.prune.ChannelUnits;
 import io.otprune.prune.Compactor;
+import io.otprune.prune.Cpot;
 import io.otprune.prune.DepthUnits;
 import io.otprune.prune.DtpEngine;
 import io.otprune.prune.HardMasks;
@@ -153,12 +154,25 @@ public final class PruneRun {
                         pc.keptFraction()), manager);
             }
             default -> {
-                boolean magnitude = pc.method() == PruneConfig.Method.MAGNITUDE;
-                events.accept(new RunEvent.Phase("prune", (magnitude ? "one-shot magnitude" : "random")
-                        + " pruning to " + pc.sparsity() + ", then training with the mask fixed"));
+                String what = switch (pc.method()) {
+                    case MAGNITUDE -> "one-shot magnitude";
+                    case CPOT -> "CPOT (distance to the layer's Wasserstein barycenter)";
+                    case CPOT_MERGE -> "CPOT with merging of pruned channels into kept ones";
+                    default -> "random";
+                };
+                events.accept(new RunEvent.Phase("prune", what + " pruning to " + pc.sparsity()
+                        + ", then training with the mask fixed"));
                 before = dense;
-                List<float[]> sc = magnitude ? Baselines.magnitudes(sets) : Baselines.random(sets, cfg.seed());
-                hard = new HardMasks(sets, Selection.harden(sets, problems, sc, pc, pc.keptFraction()), manager);
+                List<float[]> sc = switch (pc.method()) {
+                    case MAGNITUDE -> Baselines.magnitudes(sets);
+                    case CPOT, CPOT_MERGE -> Cpot.scores(sets);
+                    default -> Baselines.random(sets, cfg.seed());
+                };
+                boolean[][] keep = Selection.harden(sets, problems, sc, pc, pc.keptFraction());
+                if (pc.method() == PruneConfig.Method.CPOT_MERGE) {
+                    Cpot.merge(sets, keep);
+                }
+                hard = new HardMasks(sets, keep, manager);
             }
         }
         after = Evaluation.of(net, manager, data.test(), info.normalization()).accuracy();
@@ -179,8 +193,7 @@ public final class PruneRun {
 
         // methods that prune at once train with the fixed mask during the prune epochs too: equal epochs
         int fixedEpochs = cfg.finetuneEpochs()
-                + (pc.method() == PruneConfig.Method.MAGNITUDE || pc.method() == PruneConfig.Method.RANDOM
-                        ? cfg.pruneEpochs() : 0);
+                + (oneShot(pc.method()) ? cfg.pruneEpochs() : 0);
         double finalAcc = after;
         if (fixedEpochs > 0) {
             events.accept(new RunEvent.Phase("finetune", fixedEpochs + " epochs with the hard mask fixed"));
@@ -302,6 +315,14 @@ public final class PruneRun {
                         pc.keptFraction() * p.totalCost(), p.name(), p.totalCost(), lower(pc.budget())));
             }
         }
+    }
+
+    /** Methods that prune at once, before any training. */
+    static boolean oneShot(PruneConfig.Method m) {
+        return switch (m) {
+            case MAGNITUDE, RANDOM, CPOT, CPOT_MERGE -> true;
+            default -> false;
+        };
     }
 
     static String lower(Enum<?> e) {
