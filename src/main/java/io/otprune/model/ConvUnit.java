@@ -15,7 +15,7 @@ import ai.djl.util.PairList;
 import java.util.function.UnaryOperator;
 
 /** Conv2d → optional BatchNorm → optional channel gate → optional ReLU, as one prunable layer. */
-public final class ConvUnit extends AbstractBlock implements PrunableLayer {
+public final class ConvUnit extends AbstractBlock implements PrunableLayer, ReluSite {
     private static final byte VERSION = 1;
 
     private final String name;
@@ -31,6 +31,7 @@ public final class ConvUnit extends AbstractBlock implements PrunableLayer {
     private int outputPositions = -1;
     private UnaryOperator<NDArray> weightMask;
     private UnaryOperator<NDArray> channelGate;
+    private java.util.function.Consumer<NDArray> reluProbe;
 
     public ConvUnit(String name, int in, int out, int k, int stride, int pad, boolean batchNorm, boolean relu) {
         super(VERSION);
@@ -69,6 +70,9 @@ public final class ConvUnit extends AbstractBlock implements PrunableLayer {
         if (channelGate != null) {
             y = channelGate.apply(y);
         }
+        if (relu && reluProbe != null) {
+            reluProbe.accept(y);
+        }
         return new NDList(relu ? Activation.relu(y) : y);
     }
 
@@ -106,6 +110,9 @@ public final class ConvUnit extends AbstractBlock implements PrunableLayer {
     @Override public int outputPositions() { return outputPositions; }
     @Override public void setWeightMask(UnaryOperator<NDArray> mask) { this.weightMask = mask; }
     @Override public void setChannelGate(UnaryOperator<NDArray> gate) { this.channelGate = gate; }
+    @Override public String reluName() { return name; }
+    @Override public int reluChannels() { return out; }
+    @Override public void setReluProbe(java.util.function.Consumer<NDArray> probe) { this.reluProbe = probe; }
 
     public int stride() { return stride; }
     public int padding() { return pad; }

@@ -12,7 +12,7 @@ import ai.djl.util.PairList;
 import java.util.function.UnaryOperator;
 
 /** Fully connected layer (input flattened) → optional channel gate → optional ReLU, as one prunable layer. */
-public final class DenseUnit extends AbstractBlock implements PrunableLayer {
+public final class DenseUnit extends AbstractBlock implements PrunableLayer, ReluSite {
     private static final byte VERSION = 1;
 
     private final String name;
@@ -24,6 +24,7 @@ public final class DenseUnit extends AbstractBlock implements PrunableLayer {
     private final Parameter bias;
     private UnaryOperator<NDArray> weightMask;
     private UnaryOperator<NDArray> channelGate;
+    private java.util.function.Consumer<NDArray> reluProbe;
 
     /**
      * @param classifier true for the output layer, whose neurons (the classes) are never pruned as channels
@@ -55,6 +56,9 @@ public final class DenseUnit extends AbstractBlock implements PrunableLayer {
         if (channelGate != null) {
             y = channelGate.apply(y);
         }
+        if (relu && reluProbe != null) {
+            reluProbe.accept(y);
+        }
         return new NDList(relu ? Activation.relu(y) : y);
     }
 
@@ -84,6 +88,9 @@ public final class DenseUnit extends AbstractBlock implements PrunableLayer {
     @Override public int outputPositions() { return 1; }
     @Override public void setWeightMask(UnaryOperator<NDArray> mask) { this.weightMask = mask; }
     @Override public void setChannelGate(UnaryOperator<NDArray> gate) { this.channelGate = gate; }
+    @Override public String reluName() { return name; }
+    @Override public int reluChannels() { return out; }
+    @Override public void setReluProbe(java.util.function.Consumer<NDArray> probe) { this.reluProbe = probe; }
 
     public boolean relu() { return relu; }
 

@@ -118,6 +118,42 @@ public final class Network {
         return n;
     }
 
+    /** Every ReLU in forward order: layers' own ReLUs, and each residual block's conv1 ReLU then its output ReLU. */
+    public List<ReluSite> reluSites() {
+        List<ReluSite> out = new ArrayList<>();
+        for (ai.djl.nn.Block b : block.getChildren().values()) {
+            if (b instanceof ResidualBlock rb) {
+                out.add(rb.conv1());
+                out.add(rb);
+            } else if (b instanceof ConvUnit c && c.relu()) {
+                out.add(c);
+            } else if (b instanceof DenseUnit d && d.relu()) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The ReLU that follows a layer's output: its own, or (for a block's second conv and its projection) the block's
+     * output ReLU; null for a layer no ReLU follows (the classifier).
+     */
+    public ReluSite reluAfter(PrunableLayer layer) {
+        for (ai.djl.nn.Block b : block.getChildren().values()) {
+            if (b instanceof ResidualBlock rb) {
+                if (rb.conv1() == layer) {
+                    return rb.conv1();
+                }
+                if (rb.conv2() == layer || rb.shortcut() == layer) {
+                    return rb;
+                }
+            } else if (b == layer) {
+                return layer instanceof ConvUnit c && c.relu() ? c : layer instanceof DenseUnit d && d.relu() ? d : null;
+            }
+        }
+        return null;
+    }
+
     /** Removes every mask and gate. */
     public void clearMasks() {
         for (PrunableLayer l : layers) {

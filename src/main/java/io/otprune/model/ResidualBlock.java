@@ -15,7 +15,7 @@ import java.util.function.UnaryOperator;
  * The basic residual block of ResNet-20: relu(bn(conv3x3(relu(bn(conv3x3(x))))) + shortcut(x)), the shortcut
  * being the identity or, when the width or resolution changes, a 1x1 strided conv with BN (a projection).
  */
-public final class ResidualBlock extends AbstractBlock {
+public final class ResidualBlock extends AbstractBlock implements ReluSite {
     private static final byte VERSION = 1;
 
     private final String name;
@@ -23,6 +23,7 @@ public final class ResidualBlock extends AbstractBlock {
     private final ConvUnit conv2;
     private final ConvUnit shortcut;
     private UnaryOperator<NDArray> branchGate;
+    private java.util.function.Consumer<NDArray> reluProbe;
     private Shape inputShape;
 
     public ResidualBlock(String name, int in, int inner, int out, int stride) {
@@ -43,7 +44,11 @@ public final class ResidualBlock extends AbstractBlock {
             y = branchGate.apply(y);
         }
         NDArray s = shortcut == null ? x : shortcut.forward(ps, inputs, training).singletonOrThrow();
-        return new NDList(Activation.relu(y.add(s)));
+        NDArray sum = y.add(s);
+        if (reluProbe != null) {
+            reluProbe.accept(sum);
+        }
+        return new NDList(Activation.relu(sum));
     }
 
     /** The residual branch alone: bn(conv2(relu(bn(conv1(x))))), without the gate. */
@@ -67,6 +72,10 @@ public final class ResidualBlock extends AbstractBlock {
     }
 
     public String name() { return name; }
+
+    @Override public String reluName() { return name + ".out"; }
+    @Override public int reluChannels() { return conv2.outChannels(); }
+    @Override public void setReluProbe(java.util.function.Consumer<NDArray> probe) { this.reluProbe = probe; }
 
     /**
      * Sets the depth gate: a transform of the residual branch's output before the addition (null: none). A gate of

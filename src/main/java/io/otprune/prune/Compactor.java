@@ -97,16 +97,32 @@ public final class Compactor {
     /** Copies every layer of {@code dst} from the layer of the same name in {@code src} (same shapes). */
     static void copyLayers(Network src, Network dst) {
         for (PrunableLayer d : dst.layers()) {
-            PrunableLayer s = src.layer(d.name());
-            copy(s.weight(), d.weight());
-            if (d.bias() != null) {
-                copy(s.bias(), d.bias());
+            copyLayer(src.layer(d.name()), d);
+        }
+    }
+
+    /** Fraction of the conv and linear weights that are exactly zero (unstructured sparsity left in a model). */
+    public static double zeroFraction(Network net) {
+        long zeros = 0, all = 0;
+        for (PrunableLayer l : net.layers()) {
+            for (float v : l.weight().getArray().toFloatArray()) {
+                zeros += v == 0f ? 1 : 0;
+                all++;
             }
-            if (d instanceof ConvUnit cd && cd.batchNorm() != null) {
-                ConvUnit cs = (ConvUnit) s;
-                for (String p : new String[] {"gamma", "beta", "runningMean", "runningVar"}) {
-                    copy(cs.batchNorm().getDirectParameters().get(p), cd.batchNorm().getDirectParameters().get(p));
-                }
+        }
+        return all == 0 ? 0 : (double) zeros / all;
+    }
+
+    /** Copies a layer's weight, bias and BN terms into a layer of the same shapes. */
+    static void copyLayer(PrunableLayer s, PrunableLayer d) {
+        copy(s.weight(), d.weight());
+        if (d.bias() != null) {
+            copy(s.bias(), d.bias());
+        }
+        if (d instanceof ConvUnit cd && cd.batchNorm() != null) {
+            ConvUnit cs = (ConvUnit) s;
+            for (String p : new String[] {"gamma", "beta", "runningMean", "runningVar"}) {
+                copy(cs.batchNorm().getDirectParameters().get(p), cd.batchNorm().getDirectParameters().get(p));
             }
         }
     }
@@ -151,18 +167,34 @@ public final class Compactor {
 
     /** Largest absolute difference between two networks' logits over a data split (inference mode). */
     public static double maxAbsDiff(Network a, Network b, NDManager manager, ImageSet set, Normalization norm) {
+        return difference(a, b, manager, set, norm).maxAbsDiff();
+    }
+
+    /** The largest |logit difference| of two networks, and the largest |logit| of the first (the scale it is read at). */
+    public record Difference(double maxAbsDiff, double maxAbsLogit) {
+        /**
+         * Equal within 1e-4, relative to the logits' scale when they exceed 1: float32 sums in another order (a folded
+         * product of two layers) differ by a few ulps of the largest term.
+         */
+        public boolean equal() {
+            return maxAbsDiff <= 1e-4 * Math.max(1, maxAbsLogit);
+        }
+    }
+
+    public static Difference difference(Network a, Network b, NDManager manager, ImageSet set, Normalization norm) {
         Batches batches = new Batches(set, norm, 500);
         int[] order = batches.order(0, 0, false);
         ParameterStore ps = new ParameterStore(manager, false);
-        double max = 0;
+        double max = 0, scale = 0;
         for (int i = 0; i < batches.count(); i++) {
             try (NDManager step = manager.newSubManager()) {
                 Batches.Batch batch = batches.batch(step, order, i);
                 NDArray ya = a.forward(ps, batch.images(), false);
                 NDArray yb = b.forward(ps, batch.images(), false);
                 max = Math.max(max, ya.sub(yb).abs().max().getFloat());
+                scale = Math.max(scale, ya.abs().max().getFloat());
             }
         }
-        return max;
+        return new Difference(max, scale);
     }
 }

@@ -12,7 +12,10 @@ import io.otprune.model.ModelInfo;
 import io.otprune.model.ModelStore;
 import io.otprune.model.Network;
 import io.otprune.model.PrunableLayer;
+import io.otprune.prune.ActivationEntropy;
 import io.otprune.prune.Baselines;
+import io.otprune.prune.Egp;
+import io.otprune.prune.Folding;
 import io.otprune.prune.ChannelGraph;
 import io.otprune.prune.ChannelUnits;
 import io.otprune.prune.Compactor;
@@ -153,6 +156,40 @@ public final class PruneRun {
                 hard = new HardMasks(sets, Selection.harden(sets, problems, Baselines.magnitudes(sets), pc,
                         pc.keptFraction()), manager);
             }
+            case EGP -> {
+                int iterations = Math.max(1, cfg.pruneEpochs());
+                events.accept(new RunEvent.Phase("prune", String.format("EGP: %d iteration(s) of entropy-guided "
+                        + "magnitude pruning to %s, one epoch of training after each", iterations, pc.sparsity())));
+                long units = 0;
+                boolean[][] keep = new boolean[sets.size()][];
+                for (int j = 0; j < sets.size(); j++) {
+                    keep[j] = new boolean[sets.get(j).size()];
+                    java.util.Arrays.fill(keep[j], true);
+                    units += keep[j].length;
+                }
+                HardMasks current = null;
+                for (int t = 1; t <= iterations; t++) {
+                    control.checkpoint();
+                    List<ActivationEntropy.Layer> h = ActivationEntropy.measure(net, manager, data.train(),
+                            info.normalization(), ENTROPY_SAMPLES);
+                    Map<String, Double> byRelu = new java.util.HashMap<>();
+                    h.forEach(l -> byRelu.put(l.name(), l.entropy()));
+                    long target = Egp.keptAfter(units, pc.sparsity(), t, iterations);
+                    keep = Egp.prune(sets, Egp.setEntropies(net, sets, byRelu), keep, target);
+                    if (current != null) {
+                        current.close();
+                    }
+                    current = new HardMasks(sets, keep, manager);
+                    double reached = 1 - (double) target / units;
+                    events.accept(ActivationEntropy.event(t, iterations, reached, h, ActivationEntropy.removable(h)));
+                    if (cfg.pruneEpochs() > 0) {
+                        loop(net, manager, data, info, cfg, 1, loopEvents, control, "prune",
+                                TrainingLoop.StepHook.both(current, checkpoint));
+                    }
+                }
+                before = Evaluation.of(net, manager, data.test(), info.normalization()).accuracy();
+                hard = current;
+            }
             default -> {
                 String what = switch (pc.method()) {
                     case MAGNITUDE -> "one-shot magnitude";
@@ -209,10 +246,47 @@ public final class PruneRun {
         PruneSummary.Speed speedBefore = null, speedAfter = null;
         Network small = null;
         String change = null;
+        List<PruneSummary.Entropy> entropy = null;
         if (pc.granularity() == PruneConfig.Granularity.STRUCTURED) {
             ChannelGraph graph = ((ChannelUnits) sets.get(0)).graph();
             small = Compactor.compact(net, graph, Compactor.keptChannels(sets, hard.keep()), manager);
             change = "widths " + net.spec().widths() + " -> " + small.spec().widths();
+        } else if (pc.method() == PruneConfig.Method.EGP) {
+            List<ActivationEntropy.Layer> h = ActivationEntropy.measure(net, manager, data.train(),
+                    info.normalization(), ENTROPY_SAMPLES);
+            Map<String, boolean[]> fold = new java.util.LinkedHashMap<>();
+            entropy = new ArrayList<>();
+            for (ActivationEntropy.Layer l : h) {
+                String status;
+                if (!l.removable()) {
+                    status = "active";
+                } else if (Folding.foldable(net, l.name())) {
+                    fold.put(l.name(), l.alwaysOnMask());
+                    status = "removable: folded into the next layer";
+                } else {
+                    status = "removable, not folded: no exact merge with what follows (3×3 conv, pooling or a residual "
+                            + "addition)";
+                }
+                entropy.add(new PruneSummary.Entropy(l.name(), l.entropy(), l.channels(), l.alwaysOn(), l.alwaysOff(),
+                        status));
+            }
+            events.accept(ActivationEntropy.event(Math.max(1, cfg.pruneEpochs()) + 1, Math.max(1, cfg.pruneEpochs()),
+                    pc.sparsity(), h, ActivationEntropy.removable(h)));
+            if (!fold.isEmpty()) {
+                small = Folding.foldDense(net, fold, manager);
+                change = "folded " + fold.keySet() + " (ReLU constant on every channel over " + ENTROPY_SAMPLES
+                        + " training images), conv/linear layers " + net.layers().size() + " -> "
+                        + small.layers().size();
+                Compactor.Difference diff = Compactor.difference(net, small, manager, data.test(),
+                        info.normalization());
+                if (!diff.equal()) {
+                    // constant over the probe images but not over the test set: keep the layers
+                    events.accept(new RunEvent.Message("warning", String.format("not folding %s: the folded model "
+                            + "differs by %.2e on the test set (a ReLU was constant on the training images only)",
+                            fold.keySet(), diff.maxAbsDiff())));
+                    small = null;
+                }
+            }
         } else if (pc.granularity() == PruneConfig.Granularity.DEPTH) {
             List<String> removed = ((DepthUnits) sets.get(0)).removedBlocks(hard.keep()[0]);
             small = Compactor.removeBlocks(net, removed, manager);
@@ -221,18 +295,20 @@ public final class PruneRun {
         }
         PruneSummary.Structure structure = null;
         if (small != null) {
-            maxDiff = Compactor.maxAbsDiff(net, small, manager, data.test(), info.normalization());
+            Compactor.Difference d = Compactor.difference(net, small, manager, data.test(), info.normalization());
+            maxDiff = d.maxAbsDiff();
             events.accept(new RunEvent.Message("info", String.format(
-                    "compact model: %s, max |logit difference| vs the masked model %.2e", change, maxDiff)));
-            if (!(maxDiff <= 1e-4)) {
+                    "compact model: %s, max |logit difference| vs the masked model %.2e (logits up to %.3g)", change,
+                    maxDiff, d.maxAbsLogit())));
+            if (!d.equal()) {
                 throw new IllegalStateException("the compact model differs from the masked model by " + maxDiff
-                        + " (> 1e-4); not saving it");
+                        + " (> 1e-4 of the logits' scale); not saving it");
             }
             structure = new PruneSummary.Structure(net.layers().size(), small.layers().size(), net.depth(),
                     small.depth(), small.spec().removed());
             prunedInfo = new ModelInfo(prunedInfo.format(), small.spec(), prunedInfo.classNames(), prunedInfo.dataset(),
                     prunedInfo.normalization(), finalAcc, prunedInfo.testSamples(), dense, small.paramCount(),
-                    small.macs(), 0.0, prunedInfo.trainingCommand(), prunedInfo.seed(), null, null,
+                    small.macs(), Compactor.zeroFraction(small), prunedInfo.trainingCommand(), prunedInfo.seed(), null, null,
                     prunedInfo.versions(), prunedInfo.createdAt());
             ModelStore.save(dir.modelDir(), small, prunedInfo, false);
             try (NDManager denseManager = manager.newSubManager()) {
@@ -260,7 +336,7 @@ public final class PruneRun {
                 pc.granularity() == PruneConfig.Granularity.UNSTRUCTURED
                         ? "unstructured sparsity: the weights are zeros in dense tensors, so dense kernels run no "
                                 + "faster and the file is no smaller; use structured pruning for speed and size"
-                        : "", structure, null);
+                        : "", structure, entropy);
         dir.writeSummary(s);
         events.accept(new RunEvent.Phase("done", String.format("final accuracy %.2f%% (dense %.2f%%)",
                 100 * finalAcc, 100 * dense)));
@@ -316,6 +392,9 @@ public final class PruneRun {
             }
         }
     }
+
+    /** Training images an activation-entropy measurement runs through the network. */
+    static final int ENTROPY_SAMPLES = 10_000;
 
     /** Methods that prune at once, before any training. */
     static boolean oneShot(PruneConfig.Method m) {

@@ -64,6 +64,18 @@ public sealed interface RunEvent {
         @Override public String type() { return "hardened"; }
     }
 
+    /**
+     * Activation entropy of every ReLU (egp): per layer, the mean binary entropy (bits) of "input &gt; 0" over its
+     * non-constant channels, its channels always on and always off over the probe data, and the layers whose
+     * channels are all constant (linear or constant: removable). Measured at each egp iteration ({@code iteration}
+     * of {@code iterations}, after pruning to {@code sparsity}) and at the end ({@code iteration} = iterations + 1).
+     */
+    record Entropy(int iteration, int iterations, double sparsity, java.util.List<String> layers,
+            java.util.List<Double> entropy, java.util.List<Integer> channels, java.util.List<Integer> alwaysOn,
+            java.util.List<Integer> alwaysOff, java.util.List<String> removable) implements RunEvent {
+        @Override public String type() { return "entropy"; }
+    }
+
     /** A human-readable message (warnings, where files went). */
     record Message(String level, String text) implements RunEvent {
         @Override public String type() { return "message"; }

@@ -40,6 +40,9 @@ class PruneRunTest {
     @Test
     void everyMethodHitsTheExactCountBudgetAndWritesTheRunFiles() throws Exception {
         for (PruneConfig.Method m : PruneConfig.Method.values()) {
+            if (m == PruneConfig.Method.CPOT || m == PruneConfig.Method.CPOT_MERGE) {
+                continue; // channel criteria: in the structured test
+            }
             PruneConfig pc = new PruneConfig(m, PruneConfig.Granularity.UNSTRUCTURED, PruneConfig.Budget.COUNT,
                     PruneConfig.Scope.GLOBAL, 0.8, PruneConfig.TemperatureMode.AUTO, 0, 1, 0.05);
             Path out = tmp.resolve("run-" + m);
@@ -124,7 +127,8 @@ class PruneRunTest {
 
     @Test
     void structuredRunWritesASmallerCompactModelThatLoads() throws Exception {
-        for (PruneConfig.Method method : List.of(PruneConfig.Method.DTP, PruneConfig.Method.GMP)) {
+        for (PruneConfig.Method method : List.of(PruneConfig.Method.DTP, PruneConfig.Method.GMP,
+                PruneConfig.Method.CPOT, PruneConfig.Method.CPOT_MERGE)) {
             PruneConfig pc = new PruneConfig(method, PruneConfig.Granularity.STRUCTURED, PruneConfig.Budget.PARAMS,
                     PruneConfig.Scope.GLOBAL, 0.5, PruneConfig.TemperatureMode.AUTO, 0, 1, 0.05);
             Path out = tmp.resolve("structured-" + method);
@@ -142,6 +146,73 @@ class PruneRunTest {
                         io.otprune.data.Datasets.load("mnist-small").test(), l.info().normalization()).accuracy();
                 assertThat(acc).isEqualTo(s.finalAccuracy());
             }
+        }
+    }
+
+    @Test
+    void egpFoldsALayerWhoseReluIsAlwaysOnAndTheShallowerModelLoads() throws Exception {
+        // fc2's ReLU made always on (a large bias), so it is linear and folds into fc3
+        Path forced = tmp.resolve("forced");
+        try (NDManager mgr = NDManager.newBaseManager(Device.cpu())) {
+            ModelStore.Loaded l = ModelStore.load(dense, mgr);
+            l.network().layer("fc2").bias().getArray().addi(mgr.full(new ai.djl.ndarray.types.Shape(100), 1000f));
+            ModelStore.save(forced, l.network(), l.info(), false);
+        }
+        PruneConfig pc = new PruneConfig(PruneConfig.Method.EGP, PruneConfig.Granularity.UNSTRUCTURED,
+                PruneConfig.Budget.COUNT, PruneConfig.Scope.GLOBAL, 0.7, PruneConfig.TemperatureMode.AUTO, 0, 1, 0.05);
+        Path out = tmp.resolve("egp-fold");
+        List<RunEvent> events = new ArrayList<>();
+        // no training (it would move the forced bias): one iteration, pruning only
+        PruneSummary s = PruneRun.execute(new PruneRunConfig(forced.toString(), "mnist-small", pc, 0, 0, 0.01, 128, 1,
+                "cpu", "test"), out, false, events::add, new RunControl());
+        assertThat(s.unitsKept()).isEqualTo(Math.round(0.3 * 266_200));
+        // the iteration's measurement, then the final one
+        assertThat(events).filteredOn(e -> e instanceof RunEvent.Entropy).hasSize(2);
+        assertThat(Files.readString(out.resolve("metrics.jsonl"))).contains("\"type\":\"entropy\"");
+        PruneSummary.Entropy fc2 = s.entropy().stream().filter(e -> e.layer().equals("fc2")).findFirst().orElseThrow();
+        assertThat(fc2.alwaysOn()).isEqualTo(100);
+        assertThat(fc2.entropy()).isZero();
+        assertThat(fc2.status()).contains("folded");
+        assertThat(s.entropy().stream().filter(e -> e.layer().equals("fc1")).findFirst().orElseThrow().status())
+                .isEqualTo("active");
+        assertThat(s.structure().removed()).containsExactly("fc2");
+        assertThat(s.structure().depthAfter()).isEqualTo(2);
+        assertThat(s.compactMaxAbsDiff()).isNotNull();
+        try (NDManager mgr = NDManager.newBaseManager(Device.cpu())) {
+            ModelStore.Loaded l = ModelStore.load(out.resolve("model"), mgr);
+            assertThat(l.network().layers()).extracting(PrunableLayer::name).containsExactly("fc1", "fc3");
+            assertThat(l.network().layer("fc3").inChannels()).isEqualTo(300);
+            double acc = io.otprune.train.Evaluation.of(l.network(), mgr,
+                    io.otprune.data.Datasets.load("mnist-small").test(), l.info().normalization()).accuracy();
+            assertThat(acc).isEqualTo(s.finalAccuracy());
+        }
+    }
+
+    @Test
+    void depthRunRemovesBlocksAndTheShallowerModelLoads() throws Exception {
+        PruneConfig pc = new PruneConfig(PruneConfig.Method.DTP, PruneConfig.Granularity.DEPTH,
+                PruneConfig.Budget.COUNT, PruneConfig.Scope.GLOBAL, 0.5, PruneConfig.TemperatureMode.AUTO, 0, 1, 0.05);
+        Path out = tmp.resolve("depth");
+        List<RunEvent> events = new ArrayList<>();
+        PruneSummary s = PruneRun.execute(new PruneRunConfig(Path.of("sample-models/resnet20-fmnist").toString(),
+                "fashion-mnist-small", pc, 1, 0, 0.01, 128, 1, "cpu", "test"), out, false, events::add,
+                new RunControl());
+        // round(0.5 * 9) = 5 blocks kept, exactly
+        assertThat(s.units()).isEqualTo(9);
+        assertThat(s.unitsKept()).isEqualTo(5);
+        assertThat(s.structure().removed()).hasSize(4);
+        assertThat(s.structure().depthAfter()).isLessThan(s.structure().depthBefore());
+        assertThat(s.compactMaxAbsDiff()).isLessThanOrEqualTo(1e-4);
+        // the soft gates ended on the budget: the hard cut loses little
+        assertThat(s.hardeningGap()).isGreaterThan(-0.05);
+        assertThat(events).anyMatch(e -> e instanceof RunEvent.Mask m && m.hard() && m.values().length == 9);
+        try (NDManager mgr = NDManager.newBaseManager(Device.cpu())) {
+            ModelStore.Loaded l = ModelStore.load(out.resolve("model"), mgr);
+            assertThat(l.network().residualBlocks()).hasSize(5);
+            assertThat(l.network().paramCount()).isEqualTo(s.paramsAfter());
+            double acc = io.otprune.train.Evaluation.of(l.network(), mgr,
+                    io.otprune.data.Datasets.load("fashion-mnist-small").test(), l.info().normalization()).accuracy();
+            assertThat(acc).isEqualTo(s.finalAccuracy());
         }
     }
 
