@@ -73,7 +73,11 @@ final class Charts {
     }
 
     static JFreeChart bars(String title, DefaultCategoryDataset data) {
-        JFreeChart c = ChartFactory.createBarChart(title, "layer", "kept fraction", data, PlotOrientation.VERTICAL,
+        return bars(title, "kept fraction", data);
+    }
+
+    static JFreeChart bars(String title, String valueAxis, DefaultCategoryDataset data) {
+        JFreeChart c = ChartFactory.createBarChart(title, "layer", valueAxis, data, PlotOrientation.VERTICAL,
                 true, true, false);
         CategoryPlot plot = c.getCategoryPlot();
         ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.0);

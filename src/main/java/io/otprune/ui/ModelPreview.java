@@ -56,6 +56,9 @@ public final class ModelPreview implements AutoCloseable {
                     l.macs()));
         }
         for (PruneConfig.Granularity g : PruneConfig.Granularity.values()) {
+            if (g == PruneConfig.Granularity.DEPTH && net.residualBlocks().isEmpty()) {
+                continue; // no blocks to remove: the outcome says so
+            }
             List<UnitSet> s = UnitSets.of(net, g);
             sets.put(g, s);
             magnitudes.put(g, Baselines.magnitudes(s));
@@ -82,14 +85,20 @@ public final class ModelPreview implements AutoCloseable {
 
     /** Unit set names of a granularity (the layers a mask view or histogram can show). */
     public List<String> setNames(PruneConfig.Granularity g) {
-        return sets.get(g).stream().map(UnitSet::name).toList();
+        return sets.getOrDefault(g, List.of()).stream().map(UnitSet::name).toList();
     }
 
     /** What a setting keeps if pruning started from the magnitudes: exact budget, per layer. */
     public Outcome outcome(PruneConfig pc) {
         List<UnitSet> s = sets.get(pc.granularity());
         try {
-            boolean[][] keep = Selection.harden(s, Problems.build(s, pc.budget(), pc.scope(), pc.keptFraction()),
+            if (s == null) {
+                new io.otprune.prune.DepthUnits(net); // says why
+            }
+            // block latencies are measured when the run starts; the preview ranks by multiply-adds instead
+            PruneConfig.Budget budget = pc.budget() == PruneConfig.Budget.LATENCY ? PruneConfig.Budget.FLOPS
+                    : pc.budget();
+            boolean[][] keep = Selection.harden(s, Problems.build(s, budget, pc.scope(), pc.keptFraction()),
                     magnitudes.get(pc.granularity()), pc, pc.keptFraction());
             long units = 0, kept = 0;
             List<String> names = new ArrayList<>();
@@ -117,10 +126,10 @@ public final class ModelPreview implements AutoCloseable {
             } else {
                 long pruned = 0, prunedMacs = 0;
                 for (int j = 0; j < s.size(); j++) {
-                    double[] fc = s.get(j).flopCosts();
+                    double[] pc2 = s.get(j).paramCosts(), fc = s.get(j).flopCosts();
                     for (int i = 0; i < keep[j].length; i++) {
                         if (!keep[j][i]) {
-                            pruned++;
+                            pruned += (long) pc2[i];
                             prunedMacs += (long) fc[i];
                         }
                     }

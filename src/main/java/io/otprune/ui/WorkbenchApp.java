@@ -85,6 +85,8 @@ public class WorkbenchApp extends Application {
     private JFreeChart sharpnessChart;
     private JFreeChart epsilonChart;
     private JFreeChart layerChart;
+    private JFreeChart entropyChart;
+    private final DefaultCategoryDataset entropyData = new DefaultCategoryDataset();
     private final ChartRenderQueue renderQueue = new ChartRenderQueue();
     /** What each chart last showed (a token per chart), so a redraw touches only the charts whose data changed. */
     private final java.util.Map<JFreeChart, Object> drawn = new java.util.IdentityHashMap<>(); // charts hash by content
@@ -399,28 +401,29 @@ public class WorkbenchApp extends Application {
         unstructured.setId("unstructured");
         ToggleButton structured = new ToggleButton("Structured");
         structured.setId("structured");
-        SegmentedButton gran = new SegmentedButton(unstructured, structured);
+        ToggleButton depth = new ToggleButton("Depth");
+        depth.setId("depth");
+        SegmentedButton gran = new SegmentedButton(unstructured, structured, depth);
         unstructured.setSelected(true);
-        unstructured.setOnAction(e -> {
-            unstructured.setSelected(true);
-            vm.granularity.set(PruneConfig.Granularity.UNSTRUCTURED);
-        });
-        structured.setOnAction(e -> {
-            structured.setSelected(true);
-            vm.granularity.set(PruneConfig.Granularity.STRUCTURED);
-        });
-        vm.granularity.addListener((o, a, b) -> (b == PruneConfig.Granularity.STRUCTURED ? structured : unstructured)
-                .setSelected(true));
+        java.util.Map<PruneConfig.Granularity, ToggleButton> granButtons = new java.util.EnumMap<>(java.util.Map.of(
+                PruneConfig.Granularity.UNSTRUCTURED, unstructured, PruneConfig.Granularity.STRUCTURED, structured,
+                PruneConfig.Granularity.DEPTH, depth));
+        granButtons.forEach((kind, b) -> b.setOnAction(e -> {
+            b.setSelected(true);
+            vm.granularity.set(kind);
+        }));
+        vm.granularity.addListener((o, a, b) -> granButtons.get(b).setSelected(true));
         tip(unstructured, "Prune single weights (sparse masks, no speed-up on dense kernels)");
         tip(structured, "Prune whole channels: a physically smaller, faster model");
+        tip(depth, "Remove whole residual blocks (resnet20): a shallower model, faster on every device");
         gran.disableProperty().bind(vm.running);
         g.addRow(row++, new Label("Granularity"), gran);
         g.addRow(row++, new Label("Budget"), enumBox("budget", vm.budget, PruneConfig.Budget.values(),
-                "What sparsity measures: units, parameters or multiply-adds"));
+                "What sparsity measures: units, parameters, multiply-adds, or (depth) measured block latency"));
         g.addRow(row++, new Label("Scope"), enumBox("scope", vm.scope, PruneConfig.Scope.values(),
                 "Global: per-layer sparsity is learned; layer: every layer at the same ratio"));
         g.addRow(row++, new Label("Method"), enumBox("method", vm.method, PruneConfig.Method.values(),
-                "DTP (optimal transport); GMP, magnitude and random for comparison, same epochs"));
+                "DTP (optimal transport); GMP, magnitude, random; EGP (entropy-guided, weights); CPOT (barycenter, channels)"));
         g.addRow(row++, new Label("Temperature"), enumBox("temperature", vm.temperature,
                 PruneConfig.TemperatureMode.values(), "auto: ε steered by mask sharpness; schedule: ε₀ → ε₀/1000"));
         Spinner<Double> eps0 = new Spinner<>(0.01, 5.0, vm.eps0.get(), 0.05);
@@ -522,8 +525,9 @@ public class WorkbenchApp extends Application {
         grid.add(viewer(accuracyChart, "accuracyChart"), 1, 0);
         grid.add(viewer(sharpnessChart, "sharpnessChart"), 0, 1);
         grid.add(viewer(epsilonChart, "epsilonChart"), 1, 1);
+        entropyChart = Charts.bars("Activation entropy per ReLU (egp)", "bits / share", entropyData);
         TabPane views = new TabPane(new Tab("Histogram", viewer(histChart, "histogramChart")),
-                new Tab("Mask", maskView));
+                new Tab("Mask", maskView), new Tab("Entropy", viewer(entropyChart, "entropyChart")));
         layerViews = views;
         views.setId("layerViews");
         views.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
@@ -771,6 +775,7 @@ public class WorkbenchApp extends Application {
         update(histChart, java.util.Arrays.asList(layer, layer == null ? null : vm.histogram(layer)),
                 this::redrawHistogram);
         update(layerChart, java.util.Arrays.asList(vm.preview.get(), vm.lastPrune()), this::redrawLayers);
+        update(entropyChart, java.util.Arrays.asList(run, vm.lastEntropy()), this::redrawEntropy);
         redrawMask();
     }
 
@@ -815,6 +820,28 @@ public class WorkbenchApp extends Application {
         histData.addSeries(k);
         histData.addSeries(p);
         histChart.getXYPlot().addDomainMarker(Charts.marker(h.tau(), String.format(Locale.ROOT, "τ = %.3g", h.tau())));
+    }
+
+    /**
+     * Per ReLU: the mean binary entropy of its non-constant channels (bits) and the share of its channels that are
+     * constant (always on or off); a layer whose channels are all constant is linear and marked removable.
+     */
+    private void redrawEntropy() {
+        entropyData.clear();
+        RunEvent.Entropy e = vm.lastEntropy();
+        if (e == null) {
+            return;
+        }
+        for (int i = 0; i < e.layers().size(); i++) {
+            String name = e.layers().get(i);
+            String label = e.removable().contains(name) ? name + " · removable" : name;
+            entropyData.addValue(e.entropy().get(i), "entropy (bits)", label);
+            entropyData.addValue((e.alwaysOn().get(i) + e.alwaysOff().get(i)) / (double) e.channels().get(i),
+                    "constant channels (share)", label);
+        }
+        entropyChart.setTitle(String.format(Locale.ROOT, "Activation entropy per ReLU · %s · sparsity %.3f",
+                e.iteration() > e.iterations() ? "final" : "iteration " + e.iteration() + "/" + e.iterations(),
+                e.sparsity()));
     }
 
     private void redrawLayers() {

@@ -85,6 +85,8 @@ public final class WorkbenchViewModel implements AutoCloseable {
     public final List<Point> epsilon = new ArrayList<>();
     public final List<Point> softKept = new ArrayList<>();
     private RunEvent.Prune lastPrune;
+    private RunEvent.Entropy lastEntropy;
+    private int egpIteration;
     private final java.util.Map<String, RunEvent.Histogram> histograms = new java.util.LinkedHashMap<>();
     private final java.util.Map<String, RunEvent.Mask> masks = new java.util.LinkedHashMap<>();
 
@@ -119,7 +121,39 @@ public final class WorkbenchViewModel implements AutoCloseable {
         for (javafx.beans.Observable o : List.of(sparsity, granularity, budget, scope, model)) {
             o.addListener(x -> refreshPreview());
         }
+        keepChoicesCompatible();
         refreshHistory();
+    }
+
+    /**
+     * Methods and granularities that only go together follow each other: choosing egp selects unstructured, cpot
+     * selects structured, and a granularity the method cannot do brings the method back to DTP; a latency budget
+     * (measured per residual block) only exists for depth, so leaving depth brings the budget back to count.
+     */
+    private void keepChoicesCompatible() {
+        method.addListener((o, a, m) -> {
+            if (m == PruneConfig.Method.EGP) {
+                granularity.set(PruneConfig.Granularity.UNSTRUCTURED);
+            } else if (m == PruneConfig.Method.CPOT || m == PruneConfig.Method.CPOT_MERGE) {
+                granularity.set(PruneConfig.Granularity.STRUCTURED);
+            }
+        });
+        granularity.addListener((o, a, g) -> {
+            PruneConfig.Method m = method.get();
+            boolean egp = m == PruneConfig.Method.EGP;
+            boolean cpot = m == PruneConfig.Method.CPOT || m == PruneConfig.Method.CPOT_MERGE;
+            if ((egp && g != PruneConfig.Granularity.UNSTRUCTURED) || (cpot && g != PruneConfig.Granularity.STRUCTURED)) {
+                method.set(PruneConfig.Method.DTP);
+            }
+            if (g != PruneConfig.Granularity.DEPTH && budget.get() == PruneConfig.Budget.LATENCY) {
+                budget.set(PruneConfig.Budget.COUNT);
+            }
+        });
+        budget.addListener((o, a, b) -> {
+            if (b == PruneConfig.Budget.LATENCY) {
+                granularity.set(PruneConfig.Granularity.DEPTH);
+            }
+        });
     }
 
     /** Rescans the runs folder on the helper thread. */
@@ -223,6 +257,9 @@ public final class WorkbenchViewModel implements AutoCloseable {
             previewText.set(e.getMessage());
             return;
         }
+        if (helper.isShutdown()) {
+            return; // a model that finished loading while the window closed
+        }
         long gen = previewGeneration.incrementAndGet();
         helper.submit(() -> {
             if (gen != previewGeneration.get()) {
@@ -242,7 +279,11 @@ public final class WorkbenchViewModel implements AutoCloseable {
         if (o.error() != null) {
             return o.error();
         }
-        String unit = pc.granularity() == PruneConfig.Granularity.STRUCTURED ? "channels" : "weights";
+        String unit = switch (pc.granularity()) {
+            case STRUCTURED -> "channels";
+            case DEPTH -> "residual blocks";
+            default -> "weights";
+        };
         return String.format(Locale.ROOT, "keeps %,d of %,d %s · params %,d of %,d (%.1f%%) · MACs %,d of %,d (%.1f%%)",
                 o.unitsKept(), o.units(), unit, o.paramsKept(), o.params(), 100.0 * o.paramsKept() / o.params(),
                 o.macsKept(), o.macs(), 100.0 * o.macsKept() / o.macs());
@@ -285,7 +326,7 @@ public final class WorkbenchViewModel implements AutoCloseable {
     }
 
     private static String low(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT);
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Pause or resume. */
@@ -350,10 +391,20 @@ public final class WorkbenchViewModel implements AutoCloseable {
         int pe = pruneEpochs.get(), fe = finetuneEpochs.get();
         int totalEpochs = Math.max(1, pe + fe);
         // one-shot methods train all their epochs in the fine-tune phase: it starts at 0 for them
-        boolean oneShot = method.get() == PruneConfig.Method.MAGNITUDE || method.get() == PruneConfig.Method.RANDOM;
+        boolean oneShot = switch (method.get()) {
+            case MAGNITUDE, RANDOM, CPOT, CPOT_MERGE -> true;
+            default -> false;
+        };
         int offset = oneShot ? 0 : pe;
+        // egp trains one epoch per iteration, each numbered 1 by the loop: its iteration places it
+        int prunePhaseOffset = method.get() == PruneConfig.Method.EGP ? Math.max(0, egpIteration - 1) : 0;
+        if (e instanceof RunEvent.Entropy en) {
+            lastEntropy = en;
+            egpIteration = Math.min(en.iteration(), en.iterations());
+            return true;
+        }
         if (e instanceof RunEvent.Step s) {
-            double epochsDone = (s.phase().equals("finetune") ? offset : 0) + (s.epoch() - 1)
+            double epochsDone = (s.phase().equals("finetune") ? offset : prunePhaseOffset) + (s.epoch() - 1)
                     + (double) s.step() / s.stepsPerEpoch();
             double x = epochsDone;
             trainLoss.add(new Point(x, s.loss()));
@@ -367,7 +418,7 @@ public final class WorkbenchViewModel implements AutoCloseable {
             return true;
         }
         if (e instanceof RunEvent.Epoch ep) {
-            double x = (ep.phase().equals("finetune") ? offset : 0) + ep.epoch();
+            double x = (ep.phase().equals("finetune") ? offset : prunePhaseOffset) + ep.epoch();
             testAccuracy.add(new Point(x, ep.testAccuracy()));
             return true;
         }
@@ -399,6 +450,11 @@ public final class WorkbenchViewModel implements AutoCloseable {
         return lastPrune;
     }
 
+    /** The latest activation-entropy measurement (egp runs), or null. */
+    public RunEvent.Entropy lastEntropy() {
+        return lastEntropy;
+    }
+
     public RunEvent.Histogram histogram(String set) {
         return histograms.get(set);
     }
@@ -418,6 +474,8 @@ public final class WorkbenchViewModel implements AutoCloseable {
         histograms.clear();
         masks.clear();
         lastPrune = null;
+        lastEntropy = null;
+        egpIteration = 0;
         chartVersion.set(chartVersion.get() + 1);
     }
 

@@ -81,6 +81,15 @@ class WorkbenchAppTest {
         loaded(robot);
         robot.clickOn("#structured");
         waitFor(20, () -> robot.lookup("#preview").queryAs(Label.class).getText().contains("channels"));
+        // depth on a model without residual blocks says why, and the window stays usable
+        robot.clickOn("#depth");
+        waitFor(20, () -> robot.lookup("#preview").queryAs(Label.class).getText().contains("no")
+                && robot.lookup("#preview").queryAs(Label.class).getText().contains("residual"));
+        assertThat(vm().granularity.get()).isEqualTo(io.otprune.prune.PruneConfig.Granularity.DEPTH);
+        robot.clickOn("Entropy");
+        assertThat(robot.lookup("#entropyChart").tryQuery()).isPresent();
+        robot.clickOn("#unstructured");
+        waitFor(20, () -> robot.lookup("#preview").queryAs(Label.class).getText().contains("weights"));
     }
 
     @Test

@@ -55,6 +55,53 @@ class WorkbenchViewModelTest {
     }
 
     @Test
+    void depthPreviewAndChoicesThatOnlyGoTogether() throws Exception {
+        vm.loadModel(vm.defaultModel()); // lenet5: no residual blocks
+        await(60, () -> vm.preview.get() != null);
+        vm.granularity.set(PruneConfig.Granularity.DEPTH);
+        await(30, () -> vm.previewText.get().contains("residual"));
+        assertThat(vm.preview.get().error()).contains("has none");
+        vm.loadModel(SAMPLES.resolve("resnet20-fmnist"));
+        vm.sparsity.set(0.5);
+        await(60, () -> vm.previewText.get().startsWith("keeps") && vm.previewText.get().contains("residual blocks"));
+        assertThat(vm.preview.get().units()).isEqualTo(9);
+        assertThat(vm.preview.get().unitsKept()).isEqualTo(5);
+        assertThat(vm.preview.get().paramsKept()).isLessThan(vm.preview.get().params());
+        // egp is unstructured, cpot structured; latency budgets are for depth
+        vm.method.set(PruneConfig.Method.EGP);
+        assertThat(vm.granularity.get()).isEqualTo(PruneConfig.Granularity.UNSTRUCTURED);
+        vm.method.set(PruneConfig.Method.CPOT_MERGE);
+        assertThat(vm.granularity.get()).isEqualTo(PruneConfig.Granularity.STRUCTURED);
+        vm.granularity.set(PruneConfig.Granularity.UNSTRUCTURED);
+        assertThat(vm.method.get()).isEqualTo(PruneConfig.Method.DTP);
+        vm.budget.set(PruneConfig.Budget.LATENCY);
+        assertThat(vm.granularity.get()).isEqualTo(PruneConfig.Granularity.DEPTH);
+        vm.granularity.set(PruneConfig.Granularity.STRUCTURED);
+        assertThat(vm.budget.get()).isEqualTo(PruneConfig.Budget.COUNT);
+    }
+
+    @Test
+    void anEgpRunShowsTheEntropyOfEveryRelu() throws Exception {
+        vm.loadModel(SAMPLES.resolve("mlp-300-100-fmnist"));
+        await(60, () -> vm.model.get() != null);
+        vm.method.set(PruneConfig.Method.EGP);
+        vm.sparsity.set(0.8);
+        vm.pruneEpochs.set(2);
+        vm.finetuneEpochs.set(0);
+        vm.start();
+        await(300, () -> {
+            vm.drain();
+            return !vm.running.get();
+        });
+        assertThat(vm.error.get()).isEmpty();
+        assertThat(vm.lastEntropy().layers()).containsExactly("fc1", "fc2");
+        assertThat(vm.lastEntropy().iteration()).isEqualTo(3); // two iterations, then the final measurement
+        // the second iteration's epoch is drawn after the first, not on top of it
+        assertThat(vm.testAccuracy).extracting(WorkbenchViewModel.Point::x).containsExactly(1.0, 2.0);
+        assertThat(vm.summary.get().entropy()).hasSize(2);
+    }
+
+    @Test
     void aBadModelFolderReportsAndKeepsTheCurrentModel() throws Exception {
         vm.loadModel(vm.defaultModel());
         await(60, () -> vm.model.get() != null);
