@@ -126,6 +126,29 @@ class CliTest {
     }
 
     @Test
+    void combinationsThatDoNotExistAreRefused() {
+        String model = java.nio.file.Path.of(System.getProperty("otprune.repo", ".")).resolve("sample-models/lenet5-mnist")
+                .toString();
+        String[][] cases = {
+            {"--granularity", "depth"}, {"--granularity", "structured", "--budget", "latency"},
+            {"--method", "egp", "--granularity", "structured"}, {"--method", "cpot"},
+            {"--granularity", "depth", "--budget", "latency", "--latency-batch", "0"}
+        };
+        String[] expected = {"lenet5 has none", "use it with --granularity depth", "egp prunes weights",
+            "cpot ranks channels", "latency batch size must be >= 1"};
+        for (int i = 0; i < cases.length; i++) {
+            List<String> args = new java.util.ArrayList<>(List.of("prune", "--model", model, "--data", "mnist-small",
+                    "--sparsity", "0.5", "--out", tmp.resolve("combo").toString()));
+            args.addAll(List.of(cases[i]));
+            Result r = run(args.toArray(String[]::new));
+            assertThat(r.code()).as(String.join(" ", cases[i])).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", cases[i])).contains(expected[i]);
+            assertThat(r.err().strip().lines()).hasSize(1);
+        }
+        assertThat(tmp.resolve("combo")).doesNotExist();
+    }
+
+    @Test
     void corruptModelFailsWithOneLine() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("bad"));
         Files.writeString(dir.resolve("model.json"), "{\"format\": 1}");
