@@ -51,13 +51,26 @@ if [[ $step == all || $step == structured ]]; then
 fi
 if [[ $step == all || $step == depth ]]; then
   # depth-reduction issue: residual blocks of resnet20 as units (1 prune + 1 fine-tune epoch, seed 1, full
-  # Fashion-MNIST); a count budget keeping 75% and 50% of the blocks, and a FLOP budget of 50%.
-  for b in "count:0.25,0.5" "flops:0.5"; do
+  # Fashion-MNIST); a count budget keeping 75% (7 of 9 blocks), 66% (6 of 9) and 50% (5 of 9) of the blocks, a FLOP
+  # budget of 50%, and a latency budget of 50% (block latencies measured at batch 1 at the start of the run).
+  for b in "count:0.25,0.34,0.5" "flops:0.5" "latency:0.5"; do
     budget=${b%%:*}; sp=${b#*:}
     $J sweep --models sample-models/resnet20-fmnist --methods dtp,gmp --sparsities $sp --seeds 1 \
       --granularity depth --budget $budget --data fashion-mnist --prune-epochs 1 --finetune-epochs 1 \
       --label depth-$budget --out $R/sweep-depth-$budget --force
   done
+fi
+if [[ $step == all || $step == cpot ]]; then
+  # CPOT (barycenter criterion; with merging) at 50% parameters, same settings as the structured table's dtp/gmp rows
+  $J sweep --models sample-models/resnet20-fmnist --methods cpot,cpot-merge --sparsities 0.5 --seeds 1 \
+    --granularity structured --budget params --data fashion-mnist --prune-epochs 1 --finetune-epochs 1 \
+    --label cpot --out $R/sweep-cpot --force
+fi
+if [[ $step == all || $step == egp ]]; then
+  # entropy-guided pruning of resnet20's weights to 95% in 4 iterations (53%, 78%, 89%, 95%), one epoch after each,
+  # then one fine-tune epoch; each iteration's entropies and removable layers are in the run's metrics.jsonl
+  $J sweep --models sample-models/resnet20-fmnist,sample-models/mlp-300-100-fmnist --methods egp --sparsities 0.95 \
+    --seeds 1 --data fashion-mnist --prune-epochs 4 --finetune-epochs 1 --label egp --out $R/sweep-egp --force
 fi
 if [[ $step == all || $step == gui ]]; then
   # the window's own figures (issue: workbench window): launch time, FX pulse gaps and UI work during a run, and

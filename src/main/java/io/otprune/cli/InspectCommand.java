@@ -63,7 +63,11 @@ final class InspectCommand implements Callable<Integer> {
             sb.append(String.format("%-16s %-6s %-12s %6d %,12d %,14d%n", l.name(), l.kind().name().toLowerCase(),
                     shape, l.outChannels(), l.params(), l.macs()));
         }
-        sb.append(String.format("total: %,d parameters, %,d multiply-adds per sample", net.paramCount(), net.macs()));
+        sb.append(String.format("total: %,d parameters, %,d multiply-adds per sample, depth %d (conv/linear layers on "
+                + "the longest path)", net.paramCount(), net.macs(), net.depth()));
+        if (!s.removed().isEmpty()) {
+            sb.append(String.format("%nremoved by compaction: %s", String.join(", ", s.removed())));
+        }
         return sb.toString();
     }
 }
