@@ -71,6 +71,18 @@ if [[ $step == all || $step == egp ]]; then
   # then one fine-tune epoch; each iteration's entropies and removable layers are in the run's metrics.jsonl
   $J sweep --models sample-models/resnet20-fmnist,sample-models/mlp-300-100-fmnist --methods egp --sparsities 0.95 \
     --seeds 1 --data fashion-mnist --prune-epochs 4 --finetune-epochs 1 --label egp --out $R/sweep-egp --force
+  # the mlp (no BatchNorm) further: 99% in 6 iterations
+  $J sweep --models sample-models/mlp-300-100-fmnist --methods egp --sparsities 0.99 --seeds 1 --data fashion-mnist \
+    --prune-epochs 6 --finetune-epochs 1 --label egp-0.99 --out $R/sweep-egp-0.99 --force
+  python3 docs/egp-iterations.py $R/sweep-egp/*-s1 $R/sweep-egp-0.99/*-s1 > $R/egp-iterations.md
+fi
+if [[ $step == all || $step == depth-latency ]]; then
+  # the depth table's latency column, on the idle machine: dense vs the compact models, in alternation
+  m=$R/sweep-depth-count/resnet20-fmnist
+  $J bench latency --runs 31 --out $R/bench-latency-depth.json --model sample-models/resnet20-fmnist,$m-dtp-0.25-s1/model,\
+$m-dtp-0.34-s1/model,$m-dtp-0.5-s1/model,$m-gmp-0.34-s1/model,$m-gmp-0.5-s1/model,\
+$R/sweep-depth-flops/resnet20-fmnist-dtp-0.5-s1/model,$R/sweep-depth-latency/resnet20-fmnist-dtp-0.5-s1/model,\
+$R/sweep-cpot/resnet20-fmnist-cpot-0.5-s1/model
 fi
 if [[ $step == all || $step == gui ]]; then
   # the window's own figures (issue: workbench window): launch time, FX pulse gaps and UI work during a run, and
@@ -78,8 +90,8 @@ if [[ $step == all || $step == gui ]]; then
   # run.json. Needs Xvfb (apt-get install xvfb libgtk-3-0) and an otherwise idle machine. Full Fashion-MNIST
   # (GUI_DATA), so that epochs last long enough (~25 s) for a steady ratio: on the 10k subset they last 3-4 s and
   # the ratio varied 0.66-0.98 between identical runs (JIT warm-up of the window's code weighs in).
-  G=$R/gui; rm -rf $G; mkdir -p $G
-  xvfb-run -a -s "-screen 0 1600x1000x24" java -Dotprune.noPrefs=true -Dotprune.autostart=true \
+  G=${GUI_OUT:-$R/gui}; rm -rf $G; mkdir -p $G
+  xvfb-run -a -s "-screen 0 1600x1000x24" java ${GUI_JAVA_OPTS:-} -Dotprune.noPrefs=true -Dotprune.autostart=true \
     -Dotprune.data=${GUI_DATA:-fashion-mnist} \
     -Dotprune.runs=$G/window-runs -Dotprune.perf=$G/window-perf.json -Dotprune.perf.exit=true \
     -cp "target/classes:target/lib/*" io.otprune.ui.Workbench > $G/window.log 2>&1
