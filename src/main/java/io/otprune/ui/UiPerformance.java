@@ -23,7 +23,11 @@ final class UiPerformance {
     private long usableMs = -1;
     private long lastFrame;
     private double[] gaps = new double[1024];
+    private long[] gapAt = new long[1024];
     private int gapCount;
+    private long runStartNanos;
+    private final java.util.List<Double> runLaterDelays = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private volatile boolean probing;
     private double maxWorkMs;
     private final java.util.List<Double> works = new java.util.ArrayList<>();
     private long workCalls;
@@ -50,7 +54,9 @@ final class UiPerformance {
         if (running && lastFrame != 0) {
             if (gapCount == gaps.length) {
                 gaps = Arrays.copyOf(gaps, gaps.length * 2);
+                gapAt = Arrays.copyOf(gapAt, gapAt.length * 2);
             }
+            gapAt[gapCount] = now;
             gaps[gapCount++] = (now - lastFrame) / 1e6;
         }
         lastFrame = running ? now : 0;
@@ -82,13 +88,53 @@ final class UiPerformance {
             }
         });
         vm.running.addListener((o, was, now) -> {
+            if (!was && now) {
+                runStartNanos = System.nanoTime();
+                startProbe();
+            }
             if (was && !now) {
+                probing = false;
                 write(vm);
             }
         });
     }
 
+    /**
+     * Every 50 ms a helper thread posts a task to the FX thread and records how long it waited: the FX thread's own
+     * availability, apart from pulses (a pulse can also be late because the renderer thread is still drawing).
+     */
+    private void startProbe() {
+        probing = true;
+        Thread t = new Thread(() -> {
+            while (probing) {
+                long posted = System.nanoTime();
+                Platform.runLater(() -> runLaterDelays.add((System.nanoTime() - posted) / 1e6));
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "otprune-perf-probe");
+        t.setDaemon(true);
+        t.start();
+    }
+
     private void write(WorkbenchViewModel vm) {
+        Integer[] idx = new Integer[gapCount];
+        for (int i = 0; i < gapCount; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (a, b) -> Double.compare(gaps[b], gaps[a]));
+        StringBuilder longest = new StringBuilder();
+        for (int i = 0; i < Math.min(5, idx.length); i++) {
+            longest.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.0f ms at %.1f s", gaps[idx[i]],
+                    (gapAt[idx[i]] - runStartNanos) / 1e9));
+        }
+        double[] delays;
+        synchronized (runLaterDelays) {
+            delays = runLaterDelays.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        }
         double[] g = Arrays.copyOf(gaps, gapCount);
         Arrays.sort(g);
         String json = String.format(Locale.ROOT, """
@@ -99,6 +145,11 @@ final class UiPerformance {
                   "pulseGapMedianMs": %.2f,
                   "pulseGapP99Ms": %.2f,
                   "pulseGapMaxMs": %.2f,
+                  "pulseGapsOver50Ms": %d,
+                  "longestPulseGaps": "%s",
+                  "fxTaskDelayMedianMs": %.2f,
+                  "fxTaskDelayP99Ms": %.2f,
+                  "fxTaskDelayMaxMs": %.2f,
                   "uiWorkPerPulseMaxMs": %.2f,
                   "uiWorkPerPulseP99Ms": %.2f,
                   "uiWorkPerPulseOver50Ms": %d,
@@ -108,6 +159,8 @@ final class UiPerformance {
                   "runDir": "%s"
                 }
                 """, shownMs, usableMs, g.length, pct(g, 0.5), pct(g, 0.99), g.length == 0 ? Double.NaN : g[g.length - 1],
+                Arrays.stream(g).filter(x -> x > 50).count(), longest, pct(delays, 0.5), pct(delays, 0.99),
+                delays.length == 0 ? Double.NaN : delays[delays.length - 1],
                 maxWorkMs, pct(works.stream().mapToDouble(Double::doubleValue).sorted().toArray(), 0.99),
                 works.stream().filter(w -> w > 50).count(), works.size(),
                 works.stream().limit(8).map(w -> String.format(Locale.ROOT, "%.0f", w)).toList(),
