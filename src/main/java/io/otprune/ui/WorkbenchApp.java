@@ -186,7 +186,10 @@ public class WorkbenchApp extends Application {
                     last = now;
                     vm.drain();
                 }
-                renderQueue.render(12_000_000L); // at most ~12 ms of chart rendering a pulse (at least one chart)
+                // one chart a pulse: its canvas is then the only big paint the render thread has for that frame
+                // (the pulse logger showed pulses waiting 90 ms for the previous frame when several charts were
+                // drawn in one pulse at a run's start)
+                renderQueue.render(0L);
                 perf.work(System.nanoTime() - t0, vm.running.get());
             }
         }.start();
