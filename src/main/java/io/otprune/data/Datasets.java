@@ -53,7 +53,37 @@ public final class Datasets {
      *
      * @throws DatasetException with a message that says what is missing and how to get it
      */
+    /**
+     * The named data sets (not folders, which may change on disk) once read, softly held: a second run, or the
+     * window's preload when a data set is chosen, does not decode the IDX files again (full Fashion-MNIST: 55 MB).
+     */
+    private static final java.util.Map<String, java.lang.ref.SoftReference<Dataset>> CACHE =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public static Dataset load(String idOrPath) throws DatasetException {
+        boolean named = idOrPath.equals(FASHION) || idOrPath.equals(FASHION_SMALL) || idOrPath.equals(MNIST_SMALL);
+        if (named) {
+            synchronized (CACHE) { // the window's preload and a run's own load read the files once
+                return cached(idOrPath);
+            }
+        }
+        return read(idOrPath);
+    }
+
+    private static Dataset cached(String idOrPath) throws DatasetException {
+        {
+            java.lang.ref.SoftReference<Dataset> ref = CACHE.get(idOrPath);
+            Dataset d = ref == null ? null : ref.get();
+            if (d != null) {
+                return d;
+            }
+            d = read(idOrPath);
+            CACHE.put(idOrPath, new java.lang.ref.SoftReference<>(d));
+            return d;
+        }
+    }
+
+    private static Dataset read(String idOrPath) throws DatasetException {
         try {
             switch (idOrPath) {
                 case FASHION: {

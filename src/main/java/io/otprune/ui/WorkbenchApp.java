@@ -241,7 +241,11 @@ public class WorkbenchApp extends Application {
                     if (data != null) {
                         vm.dataId.set(data);
                     }
-                    vm.start();
+                    // as a person would: the data set chosen, Start clicked a moment later (the data preloaded)
+                    javafx.animation.PauseTransition wait = new javafx.animation.PauseTransition(
+                            javafx.util.Duration.seconds(data != null ? 3 : 0.01));
+                    wait.setOnFinished(e -> vm.start());
+                    wait.play();
                 }
             });
         }

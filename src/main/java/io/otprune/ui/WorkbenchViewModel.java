@@ -122,6 +122,8 @@ public final class WorkbenchViewModel implements AutoCloseable {
             o.addListener(x -> refreshPreview());
         }
         keepChoicesCompatible();
+        // read the chosen data set ahead, so Start does not wait for (and the window does not stutter on) decoding it
+        dataId.addListener((o, a, id) -> preloadData(id));
         refreshHistory();
     }
 
@@ -152,6 +154,19 @@ public final class WorkbenchViewModel implements AutoCloseable {
         budget.addListener((o, a, b) -> {
             if (b == PruneConfig.Budget.LATENCY) {
                 granularity.set(PruneConfig.Granularity.DEPTH);
+            }
+        });
+    }
+
+    private void preloadData(String id) {
+        if (id == null || helper.isShutdown()) {
+            return;
+        }
+        helper.submit(() -> {
+            try {
+                Datasets.load(id); // cached by Datasets; a missing data set is reported when a run asks for it
+            } catch (io.otprune.data.DatasetException | RuntimeException e) {
+                // nothing to do here
             }
         });
     }
