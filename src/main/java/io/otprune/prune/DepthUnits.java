@@ -124,8 +124,8 @@ public final class DepthUnits implements UnitSet {
     }
 
     /**
-     * How strongly each block's branch writes into the residual stream: the RMS of the BN scale (gamma) at its end,
-     * times the RMS of its last conv's weights. A data-free starting score; DTP then learns the importance.
+     * How strongly each block's branch writes into the residual stream: the RMS of the BN scale (gamma) at its end.
+     * A data-free starting score; DTP then learns the importance.
      */
     @Override
     public float[] magnitudes() {
@@ -173,7 +173,8 @@ public final class DepthUnits implements UnitSet {
             if (keep[i] == 0f) {
                 for (String p : new String[] {"gamma", "beta"}) {
                     Parameter bn = blocks.get(i).conv2().batchNorm().getDirectParameters().get(p);
-                    bn.getArray().muli(0f);
+                    // written as data, not an NDArray op: no scalar from Java (PITFALLS 1), nothing allocated per step
+                    bn.getArray().set(new float[(int) bn.getArray().size()]);
                 }
             }
         }
