@@ -14,6 +14,12 @@ import org.jfree.chart.JFreeChart;
 final class ChartRenderQueue {
     // by identity, oldest first: a JFreeChart's equals/hashCode follow its mutable content
     private final List<JFreeChart> pending = new ArrayList<>();
+    private java.util.function.ObjLongConsumer<JFreeChart> timing = (c, ns) -> { };
+
+    /** Told each chart drawn and how long its draw took (for the window's performance figures). */
+    void onRendered(java.util.function.ObjLongConsumer<JFreeChart> timing) {
+        this.timing = timing;
+    }
 
     /** Applies {@code change} to {@code chart} without drawing it, and queues the draw. */
     void change(JFreeChart chart, Runnable change) {
@@ -32,7 +38,9 @@ final class ChartRenderQueue {
         while (it.hasNext() && (n == 0 || System.nanoTime() - start < budgetNanos)) {
             JFreeChart c = it.next();
             it.remove();
+            long t0 = System.nanoTime();
             c.setNotify(true); // fires one change event: one render
+            timing.accept(c, System.nanoTime() - t0);
             n++;
         }
         return n;

@@ -7,14 +7,18 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import javafx.application.Platform;
+import javafx.scene.Scene;
 import javafx.stage.Stage;
 
 /**
  * The window's own performance figures for docs/benchmarks.md, recorded only with -Dotprune.perf=FILE.json: time
- * from JVM start to the window shown and to a usable window (model loaded, preview shown); during a run, the gaps
- * between consecutive FX pulses (a gap well above the 16.7 ms frame means the FX thread was blocked) and the time
- * the FX thread spent applying run events and redrawing. Written when the run ends; with
- * -Dotprune.perf.exit=true the application then quits.
+ * from JVM start to the window shown and to a usable window (model loaded, preview shown); during a run, how long
+ * each FX pulse held the FX thread (a scene pulse listener: from before its CSS pass until the FX thread takes its
+ * next event, so CSS, layout, waiting for the renderer and copying the scene to it, plus anything queued behind),
+ * how long a task posted to the FX thread waited (a probe every 50 ms), and the time the FX thread spent applying
+ * run events and drawing charts. With -Dotprune.perf.frames=true an AnimationTimer also records the gaps between
+ * pulses, as in the first benchmarks; it makes JavaFX pulse 60 times a second, which the window otherwise does not.
+ * Written when the run ends; with -Dotprune.perf.exit=true the application then quits.
  */
 final class UiPerformance {
     private final Path out;
@@ -26,6 +30,12 @@ final class UiPerformance {
     private long[] gapAt = new long[1024];
     private int gapCount;
     private long runStartNanos;
+    private volatile boolean running;
+    private java.util.Map<String, Long> cpuAtStart = java.util.Map.of();
+    private long pulseStart;
+    private double[] pulses = new double[1024];
+    private long[] pulseAt = new long[1024];
+    private int pulseCount;
     private final java.util.List<Double> runLaterDelays = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private volatile boolean probing;
     private double maxWorkMs;
@@ -46,8 +56,8 @@ final class UiPerformance {
         return out != null;
     }
 
-    /** Called by the window's animation timer on every pulse. */
-    void frame(long now, boolean running) {
+    /** Called on every pulse by the animation timer of -Dotprune.perf.frames. */
+    private void frame(long now, boolean running) {
         if (out == null) {
             return;
         }
@@ -62,6 +72,25 @@ final class UiPerformance {
         lastFrame = running ? now : 0;
     }
 
+    private final java.util.Map<String, long[]> renders = new java.util.TreeMap<>();
+
+    /** One chart drawn during a run: count and time per chart, to see which charts cost the most. */
+    void rendered(String chart, long nanos) {
+        if (out == null || !running) {
+            return;
+        }
+        long[] r = renders.computeIfAbsent(chart, k -> new long[2]);
+        r[0]++;
+        r[1] += nanos;
+    }
+
+    private String rendersDuringRun() {
+        return renders.entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s: %d draws, %.1f ms mean", e.getKey(), e.getValue()[0],
+                        e.getValue()[1] / 1e6 / e.getValue()[0]))
+                .collect(java.util.stream.Collectors.joining("; "));
+    }
+
     /** Time the FX thread spent in one pulse applying run events, updating and rendering charts. */
     void work(long nanos, boolean running) {
         if (out == null || !running) {
@@ -74,9 +103,34 @@ final class UiPerformance {
         workCalls++;
     }
 
-    void watch(WorkbenchViewModel vm, Stage stage) {
+    void watch(WorkbenchViewModel vm, Stage stage, Scene scene) {
         if (out == null) {
             return;
+        }
+        scene.addPreLayoutPulseListener(() -> {
+            if (!running || pulseStart != 0) {
+                return;
+            }
+            long t = System.nanoTime();
+            pulseStart = t;
+            // runs once this pulse is over and the FX thread takes its next event
+            Platform.runLater(() -> {
+                pulseStart = 0;
+                if (pulseCount == pulses.length) {
+                    pulses = Arrays.copyOf(pulses, pulses.length * 2);
+                    pulseAt = Arrays.copyOf(pulseAt, pulseAt.length * 2);
+                }
+                pulseAt[pulseCount] = t;
+                pulses[pulseCount++] = (System.nanoTime() - t) / 1e6;
+            });
+        });
+        if (Boolean.getBoolean("otprune.perf.frames")) {
+            new javafx.animation.AnimationTimer() {
+                @Override
+                public void handle(long now) {
+                    frame(now, vm.running.get());
+                }
+            }.start();
         }
         stage.setOnShown(e -> shownMs = System.currentTimeMillis() - jvmStartMs);
         if (stage.isShowing()) {
@@ -88,8 +142,10 @@ final class UiPerformance {
             }
         });
         vm.running.addListener((o, was, now) -> {
+            running = now;
             if (!was && now) {
                 runStartNanos = System.nanoTime();
+                cpuAtStart = threadCpu();
                 startProbe();
             }
             if (was && !now) {
@@ -120,17 +176,51 @@ final class UiPerformance {
         t.start();
     }
 
-    private void write(WorkbenchViewModel vm) {
-        Integer[] idx = new Integer[gapCount];
-        for (int i = 0; i < gapCount; i++) {
+    /**
+     * CPU time of the JVM's Java threads by name (numbered names merged: the renderer, pools), in nanoseconds.
+     * Native threads (PyTorch's OpenMP workers, the JIT compilers) are not visible here: docs/thread-cpu.py sees them.
+     */
+    private static java.util.Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> cpu = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
+            long ns = ti == null ? -1 : mx.getThreadCpuTime(ti.getThreadId());
+            if (ns > 0) {
+                cpu.merge(ti.getThreadName().replaceAll("[-#]?\\d+$", ""), ns, Long::sum);
+            }
+        }
+        return cpu;
+    }
+
+    /** CPU seconds each Java thread used during the run, the largest first (those over 0.05 s). */
+    private String threadCpuDuringRun() {
+        java.util.Map<String, Long> end = threadCpu();
+        return end.entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - cpuAtStart.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 50_000_000L)
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue() / 1e9))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** The five largest values, each with its time since the run started. */
+    private String longest(double[] values, long[] at, int count) {
+        Integer[] idx = new Integer[count];
+        for (int i = 0; i < count; i++) {
             idx[i] = i;
         }
-        Arrays.sort(idx, (a, b) -> Double.compare(gaps[b], gaps[a]));
+        Arrays.sort(idx, (a, b) -> Double.compare(values[b], values[a]));
         StringBuilder longest = new StringBuilder();
         for (int i = 0; i < Math.min(5, idx.length); i++) {
-            longest.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.0f ms at %.1f s", gaps[idx[i]],
-                    (gapAt[idx[i]] - runStartNanos) / 1e9));
+            longest.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.0f ms at %.1f s", values[idx[i]],
+                    (at[idx[i]] - runStartNanos) / 1e9));
         }
+        return longest.toString();
+    }
+
+    private void write(WorkbenchViewModel vm) {
+        double[] p = Arrays.copyOf(pulses, pulseCount);
+        Arrays.sort(p);
         double[] delays;
         synchronized (runLaterDelays) {
             delays = runLaterDelays.stream().mapToDouble(Double::doubleValue).sorted().toArray();
@@ -142,6 +232,12 @@ final class UiPerformance {
                   "launchToWindowShownMs": %d,
                   "launchToUsableMs": %d,
                   "pulsesDuringRun": %d,
+                  "pulseTimeMedianMs": %.2f,
+                  "pulseTimeP99Ms": %.2f,
+                  "pulseTimeMaxMs": %.2f,
+                  "pulsesOver50Ms": %d,
+                  "longestPulses": "%s",
+                  "framesTimed": %d,
                   "pulseGapMedianMs": %.2f,
                   "pulseGapP99Ms": %.2f,
                   "pulseGapMaxMs": %.2f,
@@ -156,16 +252,23 @@ final class UiPerformance {
                   "pulsesWithUiWork": %d,
                   "firstPulsesUiWorkMs": "%s",
                   "uiWorkPerPulseMeanMs": %.3f,
+                  "runSeconds": %.1f,
+                  "javaThreadCpuSecondsDuringRun": "%s",
+                  "chartDrawsDuringRun": "%s",
                   "runDir": "%s"
                 }
-                """, shownMs, usableMs, g.length, pct(g, 0.5), pct(g, 0.99), g.length == 0 ? Double.NaN : g[g.length - 1],
-                Arrays.stream(g).filter(x -> x > 50).count(), longest, pct(delays, 0.5), pct(delays, 0.99),
+                """, shownMs, usableMs, p.length, pct(p, 0.5), pct(p, 0.99), p.length == 0 ? Double.NaN : p[p.length - 1],
+                Arrays.stream(p).filter(x -> x > 50).count(), longest(pulses, pulseAt, pulseCount), g.length,
+                pct(g, 0.5), pct(g, 0.99), g.length == 0 ? Double.NaN : g[g.length - 1],
+                Arrays.stream(g).filter(x -> x > 50).count(), longest(gaps, gapAt, gapCount), pct(delays, 0.5), pct(delays, 0.99),
                 delays.length == 0 ? Double.NaN : delays[delays.length - 1],
                 maxWorkMs, pct(works.stream().mapToDouble(Double::doubleValue).sorted().toArray(), 0.99),
                 works.stream().filter(w -> w > 50).count(), works.size(),
                 works.stream().limit(8).map(w -> String.format(Locale.ROOT, "%.0f", w)).toList(),
                 workCalls == 0 ? Double.NaN : workTotalMs / workCalls,
+                (System.nanoTime() - runStartNanos) / 1e9, threadCpuDuringRun(), rendersDuringRun(),
                 vm.lastRunDir.get() == null ? "" : vm.lastRunDir.get().toString().replace("\\\\", "/"));
+        json = json.replace(": NaN,", ": null,"); // a figure with no samples (e.g. frames not timed)
         try {
             Files.writeString(out, json);
             System.out.println("performance figures written to " + out);

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.prefs.Preferences;
-import javafx.animation.AnimationTimer;
 import io.otprune.run.RunHistory;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -59,10 +58,14 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 public class WorkbenchApp extends Application {
     /**
-     * How often run events reach the charts. Each JFreeChart render costs 5-15 ms of CPU here, which a 2-core
-     * machine takes from training: at 10 Hz the window trained at 0.73x the CLI's speed (docs/benchmarks.md).
+     * How often run events reach the progress line and the charts. Each JFreeChart draw costs 1.5-4 ms of the FX
+     * thread here plus as much again of the renderer's; on a 2-core machine every millisecond of that preempts one of
+     * PyTorch's two threads while the other waits for it, so it costs training twice (docs/benchmarks.md §5: at 10 Hz
+     * the window trained at 0.73x the CLI's speed). Twice a second on machines with 2 cores or fewer, 4 times with
+     * more; -Dotprune.redrawMs overrides.
      */
-    static final long REDRAW_NANOS = Long.getLong("otprune.redrawMs", 250) * 1_000_000L;
+    static final long REDRAW_NANOS = Long.getLong("otprune.redrawMs",
+            Runtime.getRuntime().availableProcessors() <= 2 ? 500 : 250) * 1_000_000L;
     static final Path SAMPLE_MODELS = Path.of(System.getProperty("otprune.samples", "sample-models"));
     static final Path RUNS = Path.of(System.getProperty("otprune.runs",
             System.getProperty("user.home") + File.separator + ".otprune" + File.separator + "runs"));
@@ -93,11 +96,22 @@ public class WorkbenchApp extends Application {
     private final ComboBox<String> histLayer = new ComboBox<>();
     private final MaskView maskView = new MaskView();
     private final UiPerformance perf = UiPerformance.fromSystemProperties();
+    private final java.util.concurrent.ScheduledExecutorService ticker =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "otprune-ui-ticker");
+                t.setDaemon(true);
+                return t;
+            });
     private TabPane layerViews;
     private JFreeChart comparisonChart;
     private TabPane bottomTabs;
     private final XYSeriesCollection comparisonData = new XYSeriesCollection();
     private final TableView<RunHistory.Entry> historyTable = new TableView<>();
+
+    /** Charts changed but not drawn yet (for tests: the pulse listener draws them without being polled). */
+    int pendingChartDraws() {
+        return renderQueue.pending();
+    }
 
     /** The view-model (for tests). */
     public WorkbenchViewModel viewModel() {
@@ -175,25 +189,8 @@ public class WorkbenchApp extends Application {
                 alert.show();
             }
         });
-        new AnimationTimer() {
-            private long last;
-
-            @Override
-            public void handle(long now) {
-                perf.frame(now, vm.running.get());
-                long t0 = System.nanoTime();
-                if (now - last >= REDRAW_NANOS) { // events applied and charts updated at most 4 times a second
-                    last = now;
-                    vm.drain();
-                }
-                // one chart a pulse: its canvas is then the only big paint the render thread has for that frame
-                // (the pulse logger showed pulses waiting 90 ms for the previous frame when several charts were
-                // drawn in one pulse at a run's start)
-                renderQueue.render(0L);
-                perf.work(System.nanoTime() - t0, vm.running.get());
-            }
-        }.start();
-        perf.watch(vm, stage);
+        startTicker(scene);
+        perf.watch(vm, stage, scene);
         Path initial = vm.defaultModel();
         String remembered = System.getProperty("otprune.model", Boolean.getBoolean("otprune.noPrefs") ? null
                 : prefs.get("model", null));
@@ -205,6 +202,43 @@ public class WorkbenchApp extends Application {
         }
         stage.show();
         demo(scene);
+    }
+
+    /**
+     * Nothing here asks for pulses when nothing changed. A helper thread hands queued run events to the FX thread
+     * {@link #REDRAW_NANOS} apart (only when there are some), and the charts those events changed are drawn one per
+     * pulse by a post-layout pulse listener, which asks for the next pulse while charts are still pending. The first
+     * version polled from an AnimationTimer, which keeps JavaFX pulsing at 60 Hz for the window's whole life, idle or
+     * not: CPU that a 2-core machine takes from training twice over (one of PyTorch's two threads preempted, the
+     * other waiting for it at the next barrier).
+     */
+    private void startTicker(Scene scene) {
+        renderQueue.onRendered((chart, ns) -> perf.rendered(chart == histChart ? "histogram"
+                : chart.getTitle() == null ? "?" : chart.getTitle().getText(), ns));
+        java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
+        ticker.scheduleWithFixedDelay(() -> {
+            if (vm.hasPendingEvents() && queued.compareAndSet(false, true)) {
+                Platform.runLater(() -> {
+                    queued.set(false);
+                    long t0 = System.nanoTime();
+                    vm.drain();
+                    perf.work(System.nanoTime() - t0, vm.running.get());
+                });
+            }
+        }, REDRAW_NANOS, REDRAW_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
+        // one chart a pulse: its canvas is then the only big paint the render thread has for that frame (the pulse
+        // logger showed pulses waiting 90 ms for the previous frame when several charts were drawn in one pulse).
+        // After layout and before the scene is copied to the render thread, so the chart is painted in this frame.
+        scene.addPostLayoutPulseListener(() -> {
+            if (renderQueue.pending() > 0) {
+                long t0 = System.nanoTime();
+                renderQueue.render(0L);
+                perf.work(System.nanoTime() - t0, vm.running.get());
+                if (renderQueue.pending() > 0) {
+                    Platform.requestNextPulse();
+                }
+            }
+        });
     }
 
     /**
@@ -276,6 +310,7 @@ public class WorkbenchApp extends Application {
 
     @Override
     public void stop() {
+        ticker.shutdownNow();
         if (vm != null) {
             vm.close();
         }
@@ -795,6 +830,7 @@ public class WorkbenchApp extends Application {
             change.run();
             Charts.shapesOnlyWhenFew(chart);
         });
+        Platform.requestNextPulse(); // drawn by the pulse listener of startTicker
     }
 
     private void redrawMask() {

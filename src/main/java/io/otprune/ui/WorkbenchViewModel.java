@@ -387,6 +387,11 @@ public final class WorkbenchViewModel implements AutoCloseable {
         }
     }
 
+    /** Whether run events are waiting for {@link #drain()} (any thread). */
+    public boolean hasPendingEvents() {
+        return !pending.isEmpty();
+    }
+
     /** Applies queued run events to the properties and series; returns how many were applied. */
     public int drain() {
         int n = 0;

@@ -124,6 +124,11 @@ class WorkbenchAppTest {
         assertThat(vm().sharpness).isNotEmpty();
         assertThat(vm().epsilon).isNotEmpty();
         assertThat(robot.lookup("#summary").queryAs(Label.class).getText()).contains("achieved 0.900000");
+        // the charts were drawn from the events, by pulses the changes themselves asked for (nothing polls)
+        waitFor(10, () -> app.pendingChartDraws() == 0);
+        org.jfree.chart.fx.ChartViewer loss = robot.lookup("#lossChart").queryAs(org.jfree.chart.fx.ChartViewer.class);
+        assertThat(loss.getChart().getXYPlot().getDataset().getItemCount(0)).isEqualTo(vm().trainLoss.size());
+        assertThat(loss.getChart().isNotify()).isTrue();
 
         // mask view: the MLP's first layer as a 28x28 picture of its input pixels, hard after the run
         robot.clickOn("Mask");
