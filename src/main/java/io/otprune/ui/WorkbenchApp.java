@@ -66,6 +66,8 @@ public class WorkbenchApp extends Application {
      */
     static final long REDRAW_NANOS = Long.getLong("otprune.redrawMs",
             Runtime.getRuntime().availableProcessors() <= 2 ? 500 : 250) * 1_000_000L;
+    /** FX-thread time a pulse may use (CSS and layout included) before the charts still to draw wait for the next. */
+    static final long CHART_BUDGET_NANOS = Long.getLong("otprune.chartBudgetMs", 16) * 1_000_000L;
     static final Path SAMPLE_MODELS = Path.of(System.getProperty("otprune.samples", "sample-models"));
     static final Path RUNS = Path.of(System.getProperty("otprune.runs",
             System.getProperty("user.home") + File.separator + ".otprune" + File.separator + "runs"));
@@ -206,11 +208,15 @@ public class WorkbenchApp extends Application {
 
     /**
      * Nothing here asks for pulses when nothing changed. A helper thread hands queued run events to the FX thread
-     * {@link #REDRAW_NANOS} apart (only when there are some), and the charts those events changed are drawn one per
-     * pulse by a post-layout pulse listener, which asks for the next pulse while charts are still pending. The first
-     * version polled from an AnimationTimer, which keeps JavaFX pulsing at 60 Hz for the window's whole life, idle or
-     * not: CPU that a 2-core machine takes from training twice over (one of PyTorch's two threads preempted, the
-     * other waiting for it at the next barrier).
+     * {@link #REDRAW_NANOS} apart (only when there are some), and the charts those events changed are drawn by a
+     * post-layout pulse listener, in the same pulse as the progress line, until that pulse has used
+     * {@link #CHART_BUDGET_NANOS} (at least one chart a pulse; it asks for the next pulse while some are pending).
+     * The first version polled from an AnimationTimer, which keeps JavaFX pulsing at 60 Hz for the window's whole
+     * life, idle or not. Every frame costs more than its dirty regions: with software rendering (Prism's sw
+     * pipeline, e.g. under Xvfb) each one copies and uploads the whole window, so fewer, fuller frames are cheaper,
+     * while the budget keeps one pulse short when much changes at once (a run's start clears every chart). On a
+     * 2-core machine all of this CPU is taken from training twice over: one of PyTorch's two threads is preempted
+     * and the other waits for it at the next barrier (docs/benchmarks.md §5).
      */
     private void startTicker(Scene scene) {
         renderQueue.onRendered((chart, ns) -> perf.rendered(chart == histChart ? "histogram"
@@ -226,13 +232,13 @@ public class WorkbenchApp extends Application {
                 });
             }
         }, REDRAW_NANOS, REDRAW_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
-        // one chart a pulse: its canvas is then the only big paint the render thread has for that frame (the pulse
-        // logger showed pulses waiting 90 ms for the previous frame when several charts were drawn in one pulse).
-        // After layout and before the scene is copied to the render thread, so the chart is painted in this frame.
+        long[] pulseStart = new long[1];
+        scene.addPreLayoutPulseListener(() -> pulseStart[0] = System.nanoTime());
+        // after layout and before the scene is copied to the render thread: the charts are painted in this frame
         scene.addPostLayoutPulseListener(() -> {
             if (renderQueue.pending() > 0) {
                 long t0 = System.nanoTime();
-                renderQueue.render(0L);
+                renderQueue.render(CHART_BUDGET_NANOS - (t0 - pulseStart[0]));
                 perf.work(System.nanoTime() - t0, vm.running.get());
                 if (renderQueue.pending() > 0) {
                     Platform.requestNextPulse();

@@ -38,4 +38,35 @@ class ChartRenderQueueTest {
         s.add(11, 11); // not pending: notifications are back on
         assertThat(aEvents.get()).isEqualTo(2);
     }
+
+    @Test
+    void aPulseDrawsOnlyTheChartsExpectedToFitItsBudget() {
+        JFreeChart slow = Charts.line("slow", "x", "y", new XYSeriesCollection());
+        JFreeChart fast = Charts.line("fast", "x", "y", new XYSeriesCollection());
+        slow.addChangeListener(e -> sleep(30)); // a draw that takes 30 ms
+        ChartRenderQueue q = new ChartRenderQueue();
+        q.change(slow, () -> slow.setTitle("s1"));
+        assertThat(q.render(0)).isEqualTo(1);
+
+        // fast has never been drawn: it is expected to take as long as the longest draw seen (30 ms)
+        q.change(fast, () -> fast.setTitle("f1"));
+        assertThat(q.render(20_000_000L)).isEqualTo(1);
+        // fast now costs ~0 and is drawn first; slow (30 ms last time) does not fit in the 20 ms left
+        q.change(fast, () -> fast.setTitle("f2"));
+        q.change(slow, () -> slow.setTitle("s2"));
+        assertThat(q.pending()).isEqualTo(2);
+        assertThat(q.render(20_000_000L)).isEqualTo(1);
+        assertThat(q.pending()).isEqualTo(1);
+        q.change(fast, () -> fast.setTitle("f3"));
+        assertThat(q.render(200_000_000L)).isEqualTo(2); // a budget with room for both
+        assertThat(q.pending()).isZero();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }
