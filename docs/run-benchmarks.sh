@@ -85,7 +85,7 @@ $R/sweep-depth-flops/resnet20-fmnist-dtp-0.5-s1/model,$R/sweep-depth-latency/res
 $R/sweep-cpot/resnet20-fmnist-cpot-0.5-s1/model
 fi
 if [[ $step == all || $step == gui ]]; then
-  # the window's own figures (issue: workbench window): launch time, FX pulse gaps and UI work during a run, and
+  # the window's own figures (issue: workbench window): launch time, FX pulse time, FX task delay, UI work and threads' CPU during a run, and
   # training throughput with the window and live charts vs the CLI running the very command the window wrote in
   # run.json. Needs Xvfb (apt-get install xvfb libgtk-3-0) and an otherwise idle machine. Full Fashion-MNIST
   # (GUI_DATA), so that epochs last long enough (~25 s) for a steady ratio: on the 10k subset they last 3-4 s and
