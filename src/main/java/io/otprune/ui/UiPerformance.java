@@ -36,6 +36,7 @@ final class UiPerformance {
     private double[] pulses = new double[1024];
     private long[] pulseAt = new long[1024];
     private int pulseCount;
+    private final java.util.Map<String, long[]> renders = new java.util.TreeMap<>(); // chart -> {draws, nanos}
     private final java.util.List<Double> runLaterDelays = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private volatile boolean probing;
     private double maxWorkMs;
@@ -71,8 +72,6 @@ final class UiPerformance {
         }
         lastFrame = running ? now : 0;
     }
-
-    private final java.util.Map<String, long[]> renders = new java.util.TreeMap<>();
 
     /** One chart drawn during a run: count and time per chart, to see which charts cost the most. */
     void rendered(String chart, long nanos) {
