@@ -153,7 +153,7 @@ final class BenchCommand implements Runnable {
             double evalRate;
             try (NDManager m = NDManager.newBaseManager(dev)) {
                 Engine.getInstance().setRandomSeed(1);
-                Network net = Architectures.build(Architectures.defaultSpec(id, 1, 28, 28, ds.numClasses()));
+                Network net = new Network(Architectures.graph(id, 1, 28, 28, ds.numClasses()));
                 net.initialize(m);
                 ms = stepTimes(net, m, train, norm, batchSize, warmup, steps, new TrainingLoop.StepHook() {});
                 Evaluation.of(net, m, ds.test().select(Subsets.range(Math.min(1000, ds.test().count()))), norm);
@@ -304,19 +304,16 @@ final class BenchCommand implements Runnable {
                     double med;
                     try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
                         Engine.getInstance().setRandomSeed(1);
-                        Network net = Architectures.build(Architectures.defaultSpec(id, 1, 28, 28, 10));
+                        Network net = new Network(Architectures.graph(id, 1, 28, 28, 10));
                         net.initialize(m);
                         TrainingLoop.StepHook hook = new TrainingLoop.StepHook() {};
                         if (!variant.equals("plain")) {
-                            io.otprune.prune.PruneConfig pc = new io.otprune.prune.PruneConfig(
-                                    io.otprune.prune.PruneConfig.Method.DTP,
-                                    io.otprune.prune.PruneConfig.Granularity.UNSTRUCTURED,
-                                    io.otprune.prune.PruneConfig.Budget.COUNT, io.otprune.prune.PruneConfig.Scope.GLOBAL,
-                                    0.9, io.otprune.prune.PruneConfig.TemperatureMode.AUTO, 0,
-                                    variant.contains("converged") ? 0 : 1, 0.05);
-                            var sets = io.otprune.prune.UnitSets.of(net, pc.granularity());
-                            hook = new io.otprune.prune.DtpEngine(sets, io.otprune.prune.Problems.build(sets,
-                                    pc.budget(), pc.scope(), pc.keptFraction()), pc, m, steps + warmup, e -> {});
+                            io.otprune.prune.PruneConfig pc = io.otprune.prune.PruneConfig.builder().sparsity(0.9)
+                                    .sinkhornIterations(variant.contains("converged") ? 0 : 1).build();
+                            var units = io.otprune.prune.PruneUnits.of(net, pc.granularity());
+                            hook = new io.otprune.prune.DtpEngine(units, io.otprune.prune.Problems.build(
+                                    units.sets(), pc.budget(), pc.scope(), pc.keptFraction()), pc, m, steps + warmup,
+                                    e -> {});
                         }
                         med = median(stepTimes(net, m, train, norm, batchSize, warmup, steps, hook));
                     }

@@ -35,10 +35,9 @@ final class EvalCommand implements Callable<Integer> {
             ModelStore.Loaded m = ModelStore.load(model, manager);
             String dataId = data != null ? data : m.info().dataset();
             Dataset ds = Datasets.load(dataId);
-            if (ds.train().height() != m.info().architecture().height()
-                    || ds.train().width() != m.info().architecture().width()) {
-                throw new UsageException("model expects " + m.info().architecture().height() + "x"
-                        + m.info().architecture().width() + " images, data set " + dataId + " has "
+            if (ds.train().height() != m.info().graph().height() || ds.train().width() != m.info().graph().width()) {
+                throw new UsageException("model expects " + m.info().graph().height() + "x"
+                        + m.info().graph().width() + " images, data set " + dataId + " has "
                         + ds.train().height() + "x" + ds.train().width());
             }
             long t0 = System.nanoTime();

@@ -2,13 +2,18 @@ package io.otprune.cli;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.Device;
-import io.otprune.model.ArchSpec;
+import io.otprune.model.Graph;
+import io.otprune.model.Node;
+import io.otprune.model.Ops;
+import io.otprune.prune.DepthUnits;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
 import io.otprune.model.Architectures;
 import io.otprune.model.ModelFormatException;
 import io.otprune.model.ModelInfo;
 import io.otprune.model.ModelStore;
 import io.otprune.model.Network;
-import io.otprune.model.PrunableLayer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -35,8 +40,7 @@ final class InspectCommand implements Callable<Integer> {
                 net = m.network();
                 info = m.info();
             } else {
-                ArchSpec spec = Architectures.defaultSpec(model, 1, 28, 28, 10);
-                net = Architectures.build(spec);
+                net = new Network(Architectures.graph(model, 1, 28, 28, 10));
                 net.initialize(manager);
             }
             System.out.println(render(net, info));
@@ -48,25 +52,33 @@ final class InspectCommand implements Callable<Integer> {
 
     static String render(Network net, ModelInfo info) {
         StringBuilder sb = new StringBuilder();
-        ArchSpec s = net.spec();
-        sb.append(String.format("architecture %s, widths %s, input %dx%dx%d, %d classes%n", s.id(), s.widths(),
-                s.inChannels(), s.height(), s.width(), s.classes()));
+        Graph g = net.graph();
+        sb.append(String.format("%s: input %dx%dx%d, %d classes, %d nodes%n", info == null ? "graph" : info.name(),
+                g.inChannels(), g.height(), g.width(), g.classes(), g.nodes().size()));
         if (info != null) {
             sb.append(String.format("trained on %s, test accuracy %.2f%% (%d samples), seed %d%n", info.dataset(),
                     100 * info.testAccuracy(), info.testSamples(), info.seed()));
         }
-        sb.append(String.format("%-16s %-6s %-12s %6s %12s %14s%n", "layer", "kind", "shape", "units", "params", "MACs"));
-        for (PrunableLayer l : net.layers()) {
-            String shape = l.kind() == PrunableLayer.Kind.CONV
-                    ? l.inChannels() + "->" + l.outChannels() + " " + l.kernel() + "x" + l.kernel()
-                    : l.inChannels() + "->" + l.outChannels();
-            sb.append(String.format("%-16s %-6s %-12s %6d %,12d %,14d%n", l.name(), l.kind().name().toLowerCase(),
-                    shape, l.outChannels(), l.params(), l.macs()));
+        sb.append(String.format("%-22s %-16s %-14s %12s %14s%n", "node", "op", "output", "params", "MACs"));
+        for (Node n : g.nodes()) {
+            long p = g.params(n), m = g.macs(n);
+            if (p == 0 && m == 0) {
+                continue; // activations, pooling, additions: no parameters, no multiply-adds
+            }
+            String op = n.op().type();
+            if (n.op() instanceof Ops.Conv c) {
+                op += " " + c.kernel()[0] + "x" + c.kernel()[1] + (c.stride()[0] > 1 ? "/" + c.stride()[0] : "")
+                        + (c.depthwise() ? " dw" : c.groups() > 1 ? " g" + c.groups() : "");
+            }
+            sb.append(String.format("%-22s %-16s %-14s %,12d %,14d%n", n.name(), op,
+                    Arrays.stream(g.shape(n.name())).mapToObj(String::valueOf).collect(Collectors.joining("x")), p, m));
         }
         sb.append(String.format("total: %,d parameters, %,d multiply-adds per sample, depth %d (conv/linear layers on "
                 + "the longest path)", net.paramCount(), net.macs(), net.depth()));
-        if (!s.removed().isEmpty()) {
-            sb.append(String.format("%nremoved by compaction: %s", String.join(", ", s.removed())));
+        List<DepthUnits.Residual> blocks = DepthUnits.find(g);
+        if (!blocks.isEmpty()) {
+            sb.append(String.format("%nresidual blocks (depth units): %d (%s)", blocks.size(),
+                    blocks.stream().map(DepthUnits.Residual::name).collect(Collectors.joining(", "))));
         }
         return sb.toString();
     }

@@ -38,7 +38,7 @@ final class Progress {
         b.append(String.format("  mask sharpness at hardening %.4f; params %,d -> %,d; MACs %,d -> %,d; %.1f s%n",
                 s.maskSharpnessAtHardening(), s.paramsBefore(), s.paramsAfter(), s.flopsBefore(), s.flopsAfter(),
                 s.seconds()));
-        for (PruneSummary.Layer l : s.perLayer()) {
+        for (io.otprune.prune.Accounting.Layer l : s.perLayer()) {
             b.append(String.format("  %-16s kept %8d / %-8d (%.1f%%)%n", l.name(), l.kept(), l.units(),
                     100.0 * l.kept() / l.units()));
         }

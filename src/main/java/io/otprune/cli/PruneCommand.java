@@ -41,7 +41,7 @@ final class PruneCommand implements Callable<Integer> {
             description = "global (per-layer sparsity is learned) or layer (same ratio per layer) (default ${DEFAULT-VALUE}).")
     String scope;
 
-    @Option(names = "--sparsity", required = true, description = "Fraction of the budget to remove, in [0, 1).")
+    @Option(names = "--sparsity", required = true, description = "Fraction of the budget to remove, in (0, 1).")
     String sparsity;
 
     @Option(names = "--prune-epochs", defaultValue = "2", description = "Prune-phase epochs (default ${DEFAULT-VALUE}).")
@@ -98,29 +98,20 @@ final class PruneCommand implements Callable<Integer> {
         try {
             s = Double.parseDouble(sparsity);
         } catch (NumberFormatException e) {
-            throw new UsageException("--sparsity must be a number in [0, 1), got '" + sparsity + "'");
+            throw new UsageException("--sparsity must be a number in (0, 1), got '" + sparsity + "'");
         }
-        if (!(s >= 0 && s < 1)) {
-            throw new UsageException("--sparsity must be in [0, 1), got " + sparsity);
-        }
-        if (pruneEpochs < 0 || finetuneEpochs < 0) {
-            throw new UsageException("--prune-epochs and --finetune-epochs must be >= 0");
-        }
-        if (batchSize < 1 || !(lr > 0) || !(scoreLr > 0)) {
-            throw new UsageException("--batch-size, --lr and --score-lr must be positive");
+        if (!(scoreLr > 0)) {
+            throw new UsageException("--score-lr must be positive");
         }
         try {
-            PruneConfig pc = PruneConfig.fromWords(method, granularity, budget, scope, s, temperature, eps0,
-                    sinkhornIterations, scoreLr, minChannels, latencyBatch);
-            String command = String.format("otprune prune --model %s --data %s --method %s --granularity %s --budget %s "
-                            + "--scope %s --sparsity %s --prune-epochs %d --finetune-epochs %d --temperature %s --eps0 %s "
-                            + "--sinkhorn-iterations %d --score-lr %s --min-channels %d --latency-batch %d --lr %s --batch-size %d --seed %d --device %s",
-                    model, data, method, granularity, budget, scope, sparsity, pruneEpochs, finetuneEpochs, temperature,
-                    eps0, sinkhornIterations, scoreLr, minChannels, latencyBatch, lr, batchSize, seed, device);
-            return new PruneRunConfig(model.toString(), data, pc, pruneEpochs, finetuneEpochs, lr, batchSize, seed,
-                    device, command);
+            PruneConfig pc = PruneConfig.builder().method(method).granularity(granularity).budget(budget).scope(scope)
+                    .sparsity(s).temperature(temperature).eps0(eps0).sinkhornIterations(sinkhornIterations)
+                    .scoreLearningRate(scoreLr).minChannels(minChannels).latencyBatch(latencyBatch).build();
+            return PruneRunConfig.builder().model(model.toString()).data(data).prune(pc).pruneEpochs(pruneEpochs)
+                    .finetuneEpochs(finetuneEpochs).learningRate(lr).batchSize(batchSize).seed(seed).device(device)
+                    .build();
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw new UsageException(e.getMessage().startsWith("sparsity") ? "--" + e.getMessage() : e.getMessage());
         }
     }
 

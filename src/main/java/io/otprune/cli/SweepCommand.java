@@ -97,7 +97,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         List<Row> rows = new ArrayList<>();
         for (Path model : models) {
-            String name = ModelStore.readInfo(model).architecture().id();
+            String name = ModelStore.readInfo(model).name();
             for (String method : methods) {
                 for (double s : sparsities) {
                     for (long seed : seeds) {
@@ -121,19 +121,15 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     private PruneSummary run(Path model, String method, double s, long seed, Path dir) throws Exception {
-        PruneConfig pc;
+        PruneRunConfig cfg;
         try {
-            pc = PruneConfig.fromWords(method, granularity, budget, scope, s, temperature, 0, sinkhornIterations,
-                    0.05, 1);
+            PruneConfig pc = PruneConfig.builder().method(method).granularity(granularity).budget(budget).scope(scope)
+                    .sparsity(s).temperature(temperature).sinkhornIterations(sinkhornIterations).build();
+            cfg = PruneRunConfig.builder().model(model.toString()).data(data).prune(pc).pruneEpochs(pruneEpochs)
+                    .finetuneEpochs(finetuneEpochs).learningRate(lr).seed(seed).device(device).build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        String cmd = String.format(Locale.ROOT, "otprune prune --model %s --data %s --method %s --granularity %s --budget %s "
-                + "--scope %s --sparsity %s --prune-epochs %d --finetune-epochs %d --temperature %s "
-                + "--sinkhorn-iterations %d --lr %s --seed %d", model, data, method, granularity, budget, scope, s,
-                pruneEpochs, finetuneEpochs, temperature, sinkhornIterations, lr, seed);
-        PruneRunConfig cfg = new PruneRunConfig(model.toString(), data, pc, pruneEpochs, finetuneEpochs, lr, 128, seed,
-                device, cmd);
         return PruneRun.execute(cfg, dir, true, e -> {}, new RunControl());
     }
 

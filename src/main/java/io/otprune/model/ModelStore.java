@@ -49,7 +49,9 @@ public final class ModelStore {
             try (DataOutputStream dos = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(params)))) {
                 net.block().saveParameters(dos);
             }
-            ModelInfo full = info.withParams(ModelInfo.PARAMS_FILE, Files2.sha256(params));
+            // whatever the input's format was, the weights are now in the graph's layout
+            ModelInfo full = info.toBuilder().network(net.graph()).paramsFile(ModelInfo.PARAMS_FILE)
+                    .paramsSha256(Files2.sha256(params)).build();
             Files.writeString(tmp.resolve(ModelInfo.FILE), Json.PRETTY.toJson(full) + "\n", StandardCharsets.UTF_8);
             Path old = null;
             if (Files.exists(dir)) {
@@ -66,7 +68,7 @@ public final class ModelStore {
         }
     }
 
-    /** Reads and checks model.json only (no weights): for pickers and summaries. */
+    /** Reads and checks model.json only (no weights): for pickers and summaries. Format-1 files get their graph. */
     public static ModelInfo readInfo(Path dir) throws ModelFormatException {
         Path json = dir.resolve(ModelInfo.FILE);
         if (!Files.isDirectory(dir)) {
@@ -78,21 +80,36 @@ public final class ModelStore {
         ModelInfo info;
         try {
             info = Json.PRETTY.fromJson(Files.readString(json, StandardCharsets.UTF_8), ModelInfo.class);
-        } catch (JsonParseException | IOException e) {
+        } catch (JsonParseException | IOException | IllegalArgumentException | IllegalStateException e) {
             throw new ModelFormatException(json + ": not valid model JSON (" + e.getMessage() + ")", e);
         }
-        if (info == null || info.architecture() == null || info.architecture().id() == null) {
-            throw new ModelFormatException(json + ": no architecture given");
+        if (info == null) {
+            throw new ModelFormatException(json + ": empty");
         }
-        if (info.format() != ModelInfo.FORMAT) {
-            throw new ModelFormatException(json + ": format " + info.format() + " is not supported (expected "
-                    + ModelInfo.FORMAT + ")");
+        try {
+            if (info.format() == LegacyModel.FORMAT) {
+                LegacyModel.Architecture a = info.architecture();
+                if (a == null || a.id() == null) {
+                    throw new ModelFormatException(json + ": no architecture given");
+                }
+                if (!Architectures.ids().contains(a.id())) {
+                    throw new ModelFormatException(json + ": unknown architecture '" + a.id() + "' (known: "
+                            + Architectures.ids() + ")");
+                }
+                return info.toBuilder().name(info.name() != null ? info.name() : a.id()).graph(a.graph()).build();
+            }
+            if (info.format() != ModelInfo.FORMAT) {
+                throw new ModelFormatException(json + ": format " + info.format() + " is not supported (expected "
+                        + ModelInfo.FORMAT + ", or " + LegacyModel.FORMAT + " for older folders)");
+            }
+            if (info.graph() == null) {
+                throw new ModelFormatException(json + ": no graph given");
+            }
+            info.graph().validate();
+            return info.name() != null ? info : info.toBuilder().name(dir.getFileName().toString()).build();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ModelFormatException(json + ": " + e.getMessage(), e);
         }
-        if (!Architectures.ids().contains(info.architecture().id())) {
-            throw new ModelFormatException(json + ": unknown architecture '" + info.architecture().id()
-                    + "' (known: " + Architectures.ids() + ")");
-        }
-        return info;
     }
 
     /** Loads a model folder into {@code manager}, checking the digest and every parameter's shape. */
@@ -109,12 +126,7 @@ public final class ModelStore {
         } catch (IOException e) {
             throw new ModelFormatException(params + ": cannot read (" + e.getMessage() + ")", e);
         }
-        Network net;
-        try {
-            net = Architectures.build(info.architecture());
-        } catch (IllegalArgumentException e) {
-            throw new ModelFormatException(dir.resolve(ModelInfo.FILE) + ": " + e.getMessage(), e);
-        }
+        Network net = new Network(info.graph());
         // Initialise first: this sets every layer's geometry and the expected shapes we check against.
         net.initialize(manager);
         Map<String, Shape> expected = new HashMap<>();
@@ -122,25 +134,28 @@ public final class ModelStore {
             expected.put(p.getKey(), p.getValue().getShape());
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(params)))) {
-            net.block().loadParameters(manager, in);
+            if (info.legacy()) {
+                LegacyModel.read(info.architecture(), net, manager, in);
+            } else {
+                net.block().loadParameters(manager, in);
+            }
             if (in.read() != -1) {
                 throw new ModelFormatException(params + ": trailing data after the parameters (does it belong to "
-                        + "another architecture?)");
+                        + "another network?)");
             }
         } catch (EOFException e) {
-            throw new ModelFormatException(params + ": truncated (ends before all parameters of "
-                    + info.architecture().id() + " " + info.architecture().widths() + " were read)", e);
+            throw new ModelFormatException(params + ": truncated (ends before all parameters of " + info.name()
+                    + " were read)", e);
         } catch (MalformedModelException | IOException | RuntimeException e) {
-            throw new ModelFormatException(params + ": does not match architecture " + info.architecture().id()
-                    + " " + info.architecture().widths() + " (" + e.getMessage() + ")", e);
+            throw new ModelFormatException(params + ": does not match the network " + info.name() + " ("
+                    + e.getMessage() + ")", e);
         }
-        List<Pair<String, Parameter>> loaded = net.parameters();
-        for (Pair<String, Parameter> p : loaded) {
+        for (Pair<String, Parameter> p : net.parameters()) {
             Shape want = expected.get(p.getKey());
             Shape got = p.getValue().getArray().getShape();
             if (!got.equals(want)) {
                 throw new ModelFormatException(params + ": parameter " + p.getKey() + " has shape " + got
-                        + " but architecture " + info.architecture().id() + " expects " + want);
+                        + " but the graph of " + info.name() + " expects " + want);
             }
         }
         return new Loaded(net, info, dir);

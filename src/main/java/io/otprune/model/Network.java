@@ -5,44 +5,41 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/**
- * A built network: its spec, the DJL block that holds the parameters, its prunable layers in forward order, and
- * its residual blocks (empty for plain architectures).
- */
+/** A built network: its graph, the DJL block that holds the parameters, and its conv/linear layers in order. */
 public final class Network {
-    private final ArchSpec spec;
-    private final SequentialBlock block;
+    private final Graph graph;
+    private final GraphBlock block;
     private final List<PrunableLayer> layers;
-    private final List<ResidualBlock> residualBlocks;
 
-    Network(ArchSpec spec, SequentialBlock block, List<PrunableLayer> layers, List<ResidualBlock> residualBlocks) {
-        this.spec = spec;
-        this.block = block;
-        this.layers = List.copyOf(layers);
-        this.residualBlocks = List.copyOf(residualBlocks);
+    public Network(Graph graph) {
+        this.graph = graph;
+        this.block = new GraphBlock(graph);
+        List<PrunableLayer> l = new ArrayList<>();
+        for (Node n : graph.weightedNodes()) {
+            l.add((PrunableLayer) block.blockOf(n.name()));
+        }
+        this.layers = List.copyOf(l);
     }
 
-    public ArchSpec spec() {
-        return spec;
+    public Graph graph() {
+        return graph;
     }
 
-    public SequentialBlock block() {
+    public GraphBlock block() {
         return block;
     }
 
+    /** Conv and linear layers in forward order. */
     public List<PrunableLayer> layers() {
         return layers;
-    }
-
-    public List<ResidualBlock> residualBlocks() {
-        return residualBlocks;
     }
 
     public PrunableLayer layer(String name) {
@@ -50,29 +47,30 @@ public final class Network {
     }
 
     /** The layer of that name, if this network has it (a compacted model may have lost it). */
-    public java.util.Optional<PrunableLayer> findLayer(String name) {
+    public Optional<PrunableLayer> findLayer(String name) {
         return layers.stream().filter(l -> l.name().equals(name)).findFirst();
     }
 
-    /** Weighted (conv or linear) layers on the longest input-to-output path: the depth that sets the latency floor. */
-    public int depth() {
-        int d = 0;
-        for (ai.djl.nn.Block b : block.getChildren().values()) {
-            if (b instanceof ResidualBlock) {
-                d += 2;
-            } else if (b instanceof PrunableLayer) {
-                d += 1;
-            }
+    /** The parameters of a BatchNorm node by name (gamma, beta, runningMean, runningVar). */
+    public Parameter batchNormParameter(String node, String parameter) {
+        Block b = block.blockOf(node);
+        if (!(b instanceof ai.djl.nn.norm.BatchNorm)) {
+            throw new IllegalArgumentException(node + " is not a BatchNorm node");
         }
-        return d;
+        return b.getDirectParameters().get(parameter);
     }
 
-    /** Input shape of one sample batch: (1, C, H, W). */
+    /** Weighted (conv or linear) layers on the longest input-to-output path. */
+    public int depth() {
+        return graph.depth();
+    }
+
+    /** Input shape of a batch: (batch, C, H, W). */
     public Shape inputShape(long batch) {
-        return new Shape(batch, spec.inChannels(), spec.height(), spec.width());
+        return new Shape(batch, graph.inChannels(), graph.height(), graph.width());
     }
 
-    /** Creates the parameters (He-normal weights, zero biases) in {@code manager}. */
+    /** Creates the parameters (DJL's default initialisers) in {@code manager}. */
     public void initialize(NDManager manager) {
         block.initialize(manager, DataType.FLOAT32, inputShape(1));
     }
@@ -100,65 +98,79 @@ public final class Network {
         return out;
     }
 
-    /** Number of trainable parameter values. */
+    /** Number of trainable parameter values (counted on the graph, like every count in the project). */
     public long paramCount() {
-        long n = 0;
-        for (Parameter p : trainableParameters()) {
-            n += p.getShape().size();
-        }
-        return n;
+        return graph.params();
     }
 
-    /** Multiply-adds per sample of all conv and linear layers (BN, ReLU, pooling and additions not counted). */
+    /** Multiply-adds per sample of all conv and linear layers. */
     public long macs() {
-        long n = 0;
-        for (PrunableLayer l : layers) {
-            n += l.macs();
-        }
-        return n;
+        return graph.macs();
     }
 
-    /** Every ReLU in forward order: layers' own ReLUs, and each residual block's conv1 ReLU then its output ReLU. */
+    /** Every ReLU node in forward order, as a site whose input can be watched. */
     public List<ReluSite> reluSites() {
         List<ReluSite> out = new ArrayList<>();
-        for (ai.djl.nn.Block b : block.getChildren().values()) {
-            if (b instanceof ResidualBlock rb) {
-                out.add(rb.conv1());
-                out.add(rb);
-            } else if (b instanceof ConvUnit c && c.relu()) {
-                out.add(c);
-            } else if (b instanceof DenseUnit d && d.relu()) {
-                out.add(d);
+        for (Node n : graph.nodes()) {
+            if (n.op() instanceof Ops.Relu) {
+                out.add(site(n));
             }
         }
         return out;
     }
 
-    /**
-     * The ReLU that follows a layer's output: its own, or (for a block's second conv and its projection) the block's
-     * output ReLU; null for a layer no ReLU follows (the classifier).
-     */
-    public ReluSite reluAfter(PrunableLayer layer) {
-        for (ai.djl.nn.Block b : block.getChildren().values()) {
-            if (b instanceof ResidualBlock rb) {
-                if (rb.conv1() == layer) {
-                    return rb.conv1();
-                }
-                if (rb.conv2() == layer || rb.shortcut() == layer) {
-                    return rb;
-                }
-            } else if (b == layer) {
-                return layer instanceof ConvUnit c && c.relu() ? c : layer instanceof DenseUnit d && d.relu() ? d : null;
-            }
-        }
-        return null;
+    private ReluSite site(Node relu) {
+        return new ReluSite(ReluSite.nameOf(relu.name()), graph.shape(relu.input())[0],
+                p -> block.setProbe(relu.name(), p));
     }
 
-    /** Removes every mask and gate. */
+    /**
+     * The ReLU that follows a layer's output through BatchNorm, identities and a residual addition; null when
+     * none does (the classifier) or the output branches.
+     */
+    public ReluSite reluAfter(PrunableLayer layer) {
+        String at = layer.name();
+        while (true) {
+            List<Node> next = graph.consumers(at);
+            if (next.size() != 1) {
+                return null;
+            }
+            Node c = next.get(0);
+            if (c.op() instanceof Ops.Relu) {
+                return site(c);
+            }
+            if (!(c.op() instanceof Ops.BatchNorm || c.op() instanceof Ops.Identity || c.op() instanceof Ops.Add)) {
+                return null;
+            }
+            at = c.name();
+        }
+    }
+
+    /** Removes every weight mask, gate and probe. */
     public void clearMasks() {
         for (PrunableLayer l : layers) {
             l.setWeightMask(null);
-            l.setChannelGate(null);
+        }
+        for (Node n : graph.nodes()) {
+            block.setGate(n.name(), null);
+            block.setProbe(n.name(), null);
+        }
+    }
+
+    /** Copies every parameter (BN statistics included) of the nodes both networks have with equal shapes. */
+    public void copyParametersFrom(Network src) {
+        for (Node n : graph.nodes()) {
+            Block d = block.blockOf(n.name());
+            Block s = src.graph().has(n.name()) ? src.block().blockOf(n.name()) : null;
+            if (d == null || s == null) {
+                continue;
+            }
+            d.getDirectParameters().forEach(p -> {
+                Parameter from = s.getDirectParameters().get(p.getKey());
+                if (from != null && from.getArray().getShape().equals(p.getValue().getArray().getShape())) {
+                    p.getValue().getArray().set(from.getArray().toFloatArray());
+                }
+            });
         }
     }
 }

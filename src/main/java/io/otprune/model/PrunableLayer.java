@@ -5,35 +5,35 @@ import ai.djl.nn.Parameter;
 import java.util.function.UnaryOperator;
 
 /**
- * A conv or linear layer the pruning engine can mask: per weight (a transform of the weight tensor applied in the
- * forward pass) or per output channel (a gate on the layer's output, placed after its BatchNorm when it has one,
- * since a gate in front of BN is undone by BN's normalisation).
+ * The block of a conv or linear node: the weights the pruning engine masks. Per weight, a transform of the weight
+ * tensor applied in the forward pass; per channel, gates sit on node outputs ({@link GraphBlock#setGate}), chosen by
+ * the channel tracing, since a gate in front of BatchNorm would be undone by its normalisation.
  */
 public interface PrunableLayer {
     enum Kind { CONV, LINEAR }
 
-    /** Unique, stable name within its model, e.g. {@code conv1} or {@code s2.b1.conv2}. */
+    /** The node's name, unique and stable within its model, e.g. {@code conv1} or {@code s2.b1.conv2}. */
     String name();
 
     Kind kind();
 
+    /** Input channels (features for linear layers). */
     int inChannels();
 
     int outChannels();
 
-    /** Kernel side (1 for linear layers). */
-    int kernel();
+    /** Weight values per (output, input) pair: kh·kw for a conv, 1 for a linear layer. */
+    int kernelSize();
 
-    /** Whether its output channels may be pruned (false for a classifier's output layer). */
-    boolean channelPrunable();
+    /** Input channels each output channel reads: in/groups (1 for a depthwise conv). */
+    default int inPerOutput() {
+        return inChannels();
+    }
 
     Parameter weight();
 
-    /** The bias, or null (conv layers followed by BN have none). */
+    /** The bias, or null. */
     Parameter bias();
-
-    /** Whether a BatchNorm follows the layer (its gamma and beta are then part of each channel). */
-    boolean hasBatchNorm();
 
     /** Output spatial positions per sample (H'·W' for conv, 1 for linear); known once the model is initialised. */
     int outputPositions();
@@ -41,24 +41,13 @@ public interface PrunableLayer {
     /** Sets the per-weight transform used in the forward pass (null: the weight as it is). */
     void setWeightMask(UnaryOperator<NDArray> mask);
 
-    /** Sets the per-channel gate on the output, after BN (null: no gate). */
-    void setChannelGate(UnaryOperator<NDArray> gate);
-
-    /** Trainable parameters of this layer: weight, bias, and BN gamma and beta. */
-    default long params() {
-        long w = (long) outChannels() * inChannels() * kernel() * kernel();
-        long b = bias() != null ? outChannels() : 0;
-        long bn = hasBatchNorm() ? 2L * outChannels() : 0;
-        return w + b + bn;
+    /** Number of individual weights. */
+    default long weightCount() {
+        return (long) outChannels() * inPerOutput() * kernelSize();
     }
 
     /** Multiply-adds per sample of the layer's weight product. */
     default long macs() {
-        return (long) outputPositions() * outChannels() * inChannels() * kernel() * kernel();
-    }
-
-    /** Number of individual weights. */
-    default long weightCount() {
-        return (long) outChannels() * inChannels() * kernel() * kernel();
+        return outputPositions() * weightCount();
     }
 }

@@ -1,7 +1,7 @@
 package io.otprune.ot;
 
 /**
- * Entropic optimal transport from n units onto two points, "pruned" and "kept", on primitive arrays (DESIGN.md §1).
+ * Entropic optimal transport from n units onto two points, "pruned" and "kept", on primitive arrays (docs/design.md §1).
  *
  * <p>Source masses μ_i (uniform when {@code mu} is null), target masses (1−ρ, ρ), cost C_i,keep = −s_i and
  * C_i,prune = 0. With rows normalised exactly, the plan's keep column divided by μ_i is the soft mask

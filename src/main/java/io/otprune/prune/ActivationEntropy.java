@@ -45,6 +45,12 @@ public final class ActivationEntropy {
         }
     }
 
+    /**
+     * One ReLU's activation entropy at the end of a run (egp's summary): mean binary entropy of "input &gt; 0" over its
+     * non-constant channels, how many channels are always on or always off, and what that made of the layer.
+     */
+    public record Report(String layer, double entropy, int channels, int alwaysOn, int alwaysOff, String status) {}
+
     /** Binary entropy in bits. */
     public static double binaryEntropy(double p) {
         if (p <= 0 || p >= 1) {

@@ -39,6 +39,7 @@ public final class Baselines {
      * weights held at zero after every step.
      */
     public static final class Gmp implements TrainingLoop.StepHook {
+        private final PruneUnits units;
         private final List<UnitSet> sets;
         private final PruneConfig config;
         private final NDManager manager;
@@ -46,8 +47,9 @@ public final class Baselines {
         private final int every;
         private HardMasks masks;
 
-        public Gmp(List<UnitSet> sets, PruneConfig config, NDManager manager, int totalSteps) {
-            this.sets = sets;
+        public Gmp(PruneUnits units, PruneConfig config, NDManager manager, int totalSteps) {
+            this.units = units;
+            this.sets = units.sets();
             this.config = config;
             this.manager = manager;
             this.totalSteps = Math.max(1, totalSteps);
@@ -65,7 +67,7 @@ public final class Baselines {
             if (done % every == 0 || done == totalSteps) {
                 double s = sparsityAt(config.sparsity(), done, totalSteps);
                 List<Problem> ps = Problems.build(sets, config.budget(), config.scope(), 1 - s);
-                boolean[][] keep = Selection.harden(sets, ps, magnitudes(sets), config, 1 - s);
+                boolean[][] keep = units.select(ps, magnitudes(sets), config, 1 - s);
                 if (masks != null) {
                     masks.close();
                 }

@@ -2,21 +2,26 @@ package io.otprune.prune;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import io.otprune.model.ConvUnit;
+import io.otprune.model.Network;
 import io.otprune.model.PrunableLayer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Structured units: the channels of one channel space (a layer's output channels, or a residual stage's coupled
- * channels). One score and one mask per channel, applied as a gate on every producer's output after its BN.
+ * Structured units: the channels of one channel space (a layer's output channels, or channels that additions,
+ * products or depthwise convs tie together). One score and one mask per channel, applied by the space's gates
+ * ({@link ChannelGraph}).
  */
 public final class ChannelUnits implements UnitSet {
+    private final Network net;
     private final ChannelGraph graph;
     private final ChannelGraph.Space space;
 
-    public ChannelUnits(ChannelGraph graph, ChannelGraph.Space space) {
+    public ChannelUnits(Network net, ChannelGraph graph, ChannelGraph.Space space) {
+        this.net = net;
         this.graph = graph;
         this.space = space;
     }
@@ -41,33 +46,20 @@ public final class ChannelUnits implements UnitSet {
     }
 
     /**
-     * What one channel costs at full width: its producers' weight rows, biases and BN terms, and its consumers'
-     * input slices (parameters); or the multiply-adds of all of those. When neighbouring channels are pruned too the
-     * true saving is smaller; the hard selection counts it exactly ({@link ChannelGraph#countWith}).
+     * What one channel costs at full width: the graph's counts with and without one channel of the space (its
+     * producers' rows, BN terms, depthwise filters, and its consumers' input slices). When neighbouring channels go
+     * too the true saving is smaller; the hard selection counts it exactly ({@link ChannelGraph#countWith}).
      */
     @Override
     public double[] costs(PruneConfig.Budget budget) {
-        double params = 0, flops = 0;
-        for (PrunableLayer p : space.producers()) {
-            ChannelGraph.Space in = graph.inputOf(p);
-            double rowIn = (double) in.size() * graph.featuresPerChannel(p) * p.kernel() * p.kernel();
-            params += rowIn + (p.bias() != null ? 1 : 0) + (p.hasBatchNorm() ? 2 : 0);
-            flops += rowIn * p.outputPositions();
-        }
-        for (ChannelGraph.Consumer c : space.consumers()) {
-            PrunableLayer l = c.layer();
-            double slice = (double) l.outChannels() * c.featuresPerChannel() * l.kernel() * l.kernel();
-            params += slice;
-            flops += slice * l.outputPositions();
-        }
         double v = switch (budget) {
             case COUNT -> 1;
-            case PARAMS -> params;
-            case FLOPS -> flops;
+            case PARAMS -> graph.unitCost(space)[0];
+            case FLOPS -> graph.unitCost(space)[1];
             case LATENCY -> throw new IllegalArgumentException("a latency budget is for depth units");
         };
         double[] out = new double[size()];
-        java.util.Arrays.fill(out, v);
+        Arrays.fill(out, v);
         return out;
     }
 
@@ -109,36 +101,59 @@ public final class ChannelUnits implements UnitSet {
 
     @Override
     public void installMask(NDArray mask) {
-        for (PrunableLayer p : space.producers()) {
-            Shape s = p.kind() == PrunableLayer.Kind.CONV ? new Shape(1, size(), 1, 1) : new Shape(1, size());
-            // the activation first: the product belongs to the step's manager (PITFALLS 2)
-            p.setChannelGate(y -> y.mul(mask.reshape(s)));
-        }
+        graph.setMask(space, mask);
+        graph.installGates();
     }
 
     @Override
     public void clearMask() {
-        for (PrunableLayer p : space.producers()) {
-            p.setChannelGate(null);
-        }
+        graph.setMask(space, null);
     }
 
-    /** Zeroes a pruned channel's weight rows, bias and BN gamma/beta in every producer: its output is then 0. */
+    /**
+     * Zeroes what belongs to a pruned channel in every member of the space (producers' weight rows and biases,
+     * depthwise filters, BN scales and shifts) and keeps the hard mask on the gates, so that the channel is exactly
+     * 0 wherever it is read, as in the compact model.
+     */
     @Override
     public void enforce(NDArray hardMask) {
-        for (PrunableLayer p : space.producers()) {
-            NDArray w = p.weight().getArray();
-            Shape rows = w.getShape().dimension() == 4 ? new Shape(size(), 1, 1, 1) : new Shape(size(), 1);
-            w.muli(hardMask.reshape(rows));
-            if (p.bias() != null) {
-                p.bias().getArray().muli(hardMask);
+        for (String member : space.members()) {
+            Block b = net.block().blockOf(member);
+            if (b == null) {
+                continue;
             }
-            if (p instanceof ConvUnit cu && cu.batchNorm() != null) {
-                for (String name : new String[] {"gamma", "beta"}) {
-                    Parameter bn = cu.batchNorm().getDirectParameters().get(name);
-                    bn.getArray().muli(hardMask);
+            for (String p : new String[] {"weight", "bias", "gamma", "beta"}) {
+                Parameter param = b.getDirectParameters().contains(p) ? b.getDirectParameters().get(p) : null;
+                if (param != null && param.getArray().getShape().get(0) == size()) {
+                    NDArray a = param.getArray();
+                    long[] rows = new long[a.getShape().dimension()];
+                    Arrays.fill(rows, 1);
+                    rows[0] = size();
+                    a.muli(hardMask.reshape(new Shape(rows)));
                 }
             }
+        }
+        installMask(hardMask);
+    }
+
+    @Override
+    public float[][] unitWeights() {
+        return channelWeights();
+    }
+
+    /** CPOT merging: each pruned channel's consumer slices go to its nearest kept channels ({@link Cpot#mergePlan}). */
+    @Override
+    public void mergePruned(boolean[] keep) {
+        List<Integer> pruned = new ArrayList<>(), kept = new ArrayList<>();
+        for (int c = 0; c < keep.length; c++) {
+            (keep[c] ? kept : pruned).add(c);
+        }
+        if (pruned.isEmpty() || kept.isEmpty()) {
+            return;
+        }
+        double[][] share = Cpot.mergePlan(channelWeights(), pruned, kept);
+        for (ChannelGraph.Consumer consumer : space.consumers()) {
+            Cpot.addSlices(consumer, size(), pruned, kept, share);
         }
     }
 }

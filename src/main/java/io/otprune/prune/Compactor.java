@@ -2,15 +2,14 @@ package io.otprune.prune;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import io.otprune.data.Batches;
 import io.otprune.data.ImageSet;
 import io.otprune.data.Normalization;
-import io.otprune.model.ArchSpec;
-import io.otprune.model.Architectures;
-import io.otprune.model.ConvUnit;
+import ai.djl.nn.Block;
 import io.otprune.model.Network;
+import io.otprune.model.Node;
+import io.otprune.model.Op;
 import io.otprune.model.PrunableLayer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -18,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a channel-pruned network into a physically smaller one of the same family: pruned channels are removed
- * from their producers' weights, biases and BN terms (statistics included) and from their consumers' input
- * slices; the new widths go into the spec.
+ * Turns a channel-pruned network into a physically smaller one: the graph with resized ops (fewer channels in every
+ * space), each node's parameters sliced to the kept output channels and, for conv and linear layers, the kept input
+ * channels (or each kept channel's slab of features after a flatten); BN statistics follow their channels.
  */
 public final class Compactor {
     private Compactor() {}
@@ -43,62 +42,64 @@ public final class Compactor {
     /** Builds and fills the compact network in {@code manager}. */
     public static Network compact(Network net, ChannelGraph graph, Map<ChannelGraph.Space, int[]> kept,
             NDManager manager) {
-        ArchSpec spec = net.spec();
-        List<Integer> widths = new ArrayList<>();
-        List<String> names = Architectures.widthLayers(spec.id());
-        for (int i = 0; i < names.size(); i++) {
-            PrunableLayer l = net.findLayer(names.get(i)).orElse(null);
-            int[] k = l == null ? null : kept.get(graph.outputOf(l));
-            // a layer a depth-pruned model no longer has keeps its (unused) width
-            widths.add(l == null ? spec.widths().get(i) : k == null ? l.outChannels() : k.length);
+        Map<ChannelGraph.Space, Integer> counts = new IdentityHashMap<>();
+        kept.forEach((s, k) -> counts.put(s, k.length));
+        List<Op> ops = graph.resizedOps(counts);
+        List<Node> nodes = new ArrayList<>();
+        List<Node> old = net.graph().nodes();
+        for (int i = 0; i < old.size(); i++) {
+            nodes.add(new Node(old.get(i).name(), ops.get(i), old.get(i).inputs()));
         }
-        ArchSpec small = spec.withWidths(widths);
-        Network out = Architectures.build(small);
+        Network out = new Network(net.graph().withNodes(nodes));
         out.initialize(manager);
-        for (PrunableLayer src : net.layers()) {
-            PrunableLayer dst = out.layer(src.name());
-            int[] rows = kept.getOrDefault(graph.outputOf(src), all(src.outChannels()));
-            int fpc = graph.featuresPerChannel(src);
-            int[] ch = kept.getOrDefault(graph.inputOf(src), all(graph.inputOf(src).size()));
-            int[] cols = new int[ch.length * fpc]; // input features: each kept channel's block of fpc features
-            for (int c = 0; c < ch.length; c++) {
-                for (int f = 0; f < fpc; f++) {
-                    cols[c * fpc + f] = ch[c] * fpc + f;
-                }
+        for (Node n : old) {
+            Block src = net.block().blockOf(n.name());
+            if (src == null) {
+                continue;
             }
-            copyWeight(src.weight(), dst.weight(), src.outChannels(), src.inChannels(), src.kernel() * src.kernel(),
-                    rows, cols);
-            if (src.bias() != null) {
-                copyRows(src.bias(), dst.bias(), rows);
-            }
-            if (src instanceof ConvUnit cs && cs.batchNorm() != null) {
-                ConvUnit cd = (ConvUnit) dst;
-                for (String p : new String[] {"gamma", "beta", "runningMean", "runningVar"}) {
-                    copyRows(cs.batchNorm().getDirectParameters().get(p), cd.batchNorm().getDirectParameters().get(p),
-                            rows);
-                }
+            Block dst = out.block().blockOf(n.name());
+            int[] rows = graph.keptIndices(n.name(), kept);
+            // inputs are sliced only where the op mixes all input channels into each output (conv, linear)
+            int[] cols = n.op().channelFlow() == Op.ChannelFlow.PRODUCE ? graph.keptIndices(n.input(), kept) : null;
+            for (var p : src.getDirectParameters()) {
+                NDArray a = p.getValue().getArray();
+                float[] v = slice(a.toFloatArray(), a.getShape().getShape(), rows, cols);
+                dst.getDirectParameters().get(p.getKey()).getArray().set(v);
             }
         }
         return out;
     }
 
-    /**
-     * The network without the given residual blocks (depth pruning): every remaining layer, a removed projection
-     * block's projection included, takes its parameters unchanged. Exact when the removed blocks' branches output 0
-     * (their gates were 0 or their last BN scale and shift are zero).
-     */
-    public static Network removeBlocks(Network net, List<String> blocks, NDManager manager) {
-        Network out = Architectures.build(net.spec().withRemoved(blocks));
-        out.initialize(manager);
-        copyLayers(net, out);
-        return out;
-    }
-
-    /** Copies every layer of {@code dst} from the layer of the same name in {@code src} (same shapes). */
-    static void copyLayers(Network src, Network dst) {
-        for (PrunableLayer d : dst.layers()) {
-            copyLayer(src.layer(d.name()), d);
+    /** Rows (axis 0) and, if given, columns (axis 1) of a tensor stored row-major; trailing axes kept whole. */
+    static float[] slice(float[] w, long[] shape, int[] rows, int[] cols) {
+        if (shape.length == 1) {
+            float[] v = new float[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                v[i] = w[rows[i]];
+            }
+            return v;
         }
+        int in = (int) shape[1];
+        int inner = 1;
+        for (int d = 2; d < shape.length; d++) {
+            inner *= (int) shape[d];
+        }
+        int[] c = cols;
+        if (c == null) {
+            c = new int[in];
+            for (int i = 0; i < in; i++) {
+                c[i] = i;
+            }
+        }
+        float[] v = new float[rows.length * c.length * inner];
+        int p = 0;
+        for (int r : rows) {
+            for (int col : c) {
+                System.arraycopy(w, (r * in + col) * inner, v, p, inner);
+                p += inner;
+            }
+        }
+        return v;
     }
 
     /** Fraction of the conv and linear weights that are exactly zero (unstructured sparsity left in a model). */
@@ -111,58 +112,6 @@ public final class Compactor {
             }
         }
         return all == 0 ? 0 : (double) zeros / all;
-    }
-
-    /** Copies a layer's weight, bias and BN terms into a layer of the same shapes. */
-    static void copyLayer(PrunableLayer s, PrunableLayer d) {
-        copy(s.weight(), d.weight());
-        if (d.bias() != null) {
-            copy(s.bias(), d.bias());
-        }
-        if (d instanceof ConvUnit cd && cd.batchNorm() != null) {
-            ConvUnit cs = (ConvUnit) s;
-            for (String p : new String[] {"gamma", "beta", "runningMean", "runningVar"}) {
-                copy(cs.batchNorm().getDirectParameters().get(p), cd.batchNorm().getDirectParameters().get(p));
-            }
-        }
-    }
-
-    private static void copy(Parameter src, Parameter dst) {
-        if (!src.getArray().getShape().equals(dst.getArray().getShape())) {
-            throw new IllegalStateException(src.getName() + ": shape " + src.getArray().getShape() + " vs "
-                    + dst.getArray().getShape());
-        }
-        dst.getArray().set(src.getArray().toFloatArray());
-    }
-
-    private static int[] all(int n) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        return a;
-    }
-
-    private static void copyWeight(Parameter src, Parameter dst, int out, int in, int kk, int[] rows, int[] cols) {
-        float[] w = src.getArray().toFloatArray();
-        float[] v = new float[rows.length * cols.length * kk];
-        int p = 0;
-        for (int r : rows) {
-            for (int c : cols) {
-                System.arraycopy(w, (r * in + c) * kk, v, p, kk);
-                p += kk;
-            }
-        }
-        dst.getArray().set(v);
-    }
-
-    private static void copyRows(Parameter src, Parameter dst, int[] rows) {
-        float[] w = src.getArray().toFloatArray();
-        float[] v = new float[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            v[i] = w[rows[i]];
-        }
-        dst.getArray().set(v);
     }
 
     /** Largest absolute difference between two networks' logits over a data split (inference mode). */

@@ -29,10 +29,7 @@ public final class Cpot {
         double[][] cost = SinkhornBarycenter.gridCost(BINS);
         List<float[]> out = new ArrayList<>();
         for (UnitSet u : sets) {
-            if (!(u instanceof ChannelUnits cu)) {
-                throw new IllegalArgumentException("cpot ranks channels; " + u.name() + " is not a channel group");
-            }
-            double[][] h = histograms(cu.channelWeights());
+            double[][] h = histograms(u.unitWeights());
             double[] bary = SinkhornBarycenter.solve(h, null, cost, EPS, 500, 1e-9).barycenter();
             for (int j = 0; j < bary.length; j++) {
                 bary[j] = Math.max(bary[j], 1e-12);
@@ -88,18 +85,7 @@ public final class Cpot {
      */
     public static void merge(List<UnitSet> sets, boolean[][] keep) {
         for (int j = 0; j < sets.size(); j++) {
-            ChannelUnits cu = (ChannelUnits) sets.get(j);
-            List<Integer> pruned = new ArrayList<>(), kept = new ArrayList<>();
-            for (int c = 0; c < keep[j].length; c++) {
-                (keep[j][c] ? kept : pruned).add(c);
-            }
-            if (pruned.isEmpty() || kept.isEmpty()) {
-                continue;
-            }
-            double[][] share = mergePlan(cu.channelWeights(), pruned, kept);
-            for (ChannelGraph.Consumer consumer : cu.space().consumers()) {
-                addSlices(consumer, cu.size(), pruned, kept, share);
-            }
+            sets.get(j).mergePruned(keep[j]);
         }
     }
 
@@ -150,16 +136,18 @@ public final class Cpot {
         return plan;
     }
 
-    private static void addSlices(ChannelGraph.Consumer consumer, int channels, List<Integer> pruned,
-            List<Integer> kept, double[][] share) {
+    /** Adds each pruned channel's input slice of a consumer to the kept channels' slices, by the plan's shares. */
+    static void addSlices(ChannelGraph.Consumer consumer, int channels, List<Integer> pruned, List<Integer> kept,
+            double[][] share) {
         PrunableLayer l = consumer.layer();
         float[] w = l.weight().getArray().toFloatArray();
         int fpc = consumer.featuresPerChannel();
-        int kk = l.kernel() * l.kernel();
-        int in = channels * fpc;
+        int kk = l.kernelSize();
+        int in = l.inPerOutput(); // features per output row
         int slice = fpc * kk;
+        int base = consumer.offset() * kk;
         for (int o = 0; o < l.outChannels(); o++) {
-            int row = o * in * kk;
+            int row = o * in * kk + base;
             for (int p = 0; p < pruned.size(); p++) {
                 int from = row + pruned.get(p) * slice;
                 for (int k = 0; k < kept.size(); k++) {

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Differentiable Transportation Pruning during training (DESIGN.md §1).
+ * Differentiable Transportation Pruning during training (docs/design.md §1).
  *
  * <p>Every unit set has a learnable score tensor s, initialised to its magnitudes divided by the set's mean
  * magnitude (so layers of different weight scales start comparable and one temperature serves all). Before each
@@ -38,6 +38,7 @@ public final class DtpEngine implements TrainingLoop.StepHook {
      */
     static final int SMALL_PROBLEM = 256;
 
+    private final PruneUnits units;
     private final List<UnitSet> sets;
     private final List<Problem> problems;
     private final int[] problemOfSet;
@@ -56,9 +57,10 @@ public final class DtpEngine implements TrainingLoop.StepHook {
     private int stepsSinceStats;
     private double lastSharpness = Double.NaN;
 
-    public DtpEngine(List<UnitSet> sets, List<Problem> problems, PruneConfig config, NDManager manager,
+    public DtpEngine(PruneUnits units, List<Problem> problems, PruneConfig config, NDManager manager,
             int totalSteps, Consumer<RunEvent> events) {
-        this.sets = sets;
+        this.units = units;
+        this.sets = units.sets();
         this.problems = problems;
         this.config = config;
         this.events = events;
@@ -293,12 +295,10 @@ public final class DtpEngine implements TrainingLoop.StepHook {
      * what the exact selection would keep now, so the soft masks converge to the set hardening will pick.
      */
     private void retarget() {
-        boolean linear = sets.isEmpty() || !(sets.get(0) instanceof ChannelUnits)
-                || config.budget() == PruneConfig.Budget.COUNT;
-        if (linear) {
+        if (units.additive(config.budget())) {
             return;
         }
-        boolean[][] keep = Selection.harden(sets, problems, Arrays.asList(scoresSnapshot()), config, config.keptFraction());
+        boolean[][] keep = units.select(problems, Arrays.asList(scoresSnapshot()), config, config.keptFraction());
         double[] share = Selection.linearShare(problems, keep);
         for (int q = 0; q < problems.size(); q++) {
             problems.get(q).setRho(Math.min(1 - 1e-6, Math.max(1e-6, share[q])));
@@ -450,7 +450,7 @@ public final class DtpEngine implements TrainingLoop.StepHook {
         for (UnitSet u : sets) {
             u.clearMask();
         }
-        return Selection.harden(sets, problems, sc, config, config.keptFraction());
+        return units.select(problems, sc, config, config.keptFraction());
     }
 
     /** Releases the score tensors. */

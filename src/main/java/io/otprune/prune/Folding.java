@@ -1,9 +1,10 @@
 package io.otprune.prune;
 
 import ai.djl.ndarray.NDManager;
-import io.otprune.model.Architectures;
-import io.otprune.model.DenseUnit;
+import io.otprune.model.Graph;
 import io.otprune.model.Network;
+import io.otprune.model.Node;
+import io.otprune.model.Ops;
 import io.otprune.model.PrunableLayer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,10 +21,25 @@ import java.util.Map;
 public final class Folding {
     private Folding() {}
 
-    /** Whether {@code layer} can be folded into the next layer of {@code net} by {@link #foldDense}. */
+    /**
+     * Whether {@code layer} can be folded into the next layer by {@link #foldDense}: a linear node whose only
+     * reader is a ReLU whose only reader is another linear node.
+     */
     public static boolean foldable(Network net, String layer) {
-        return Architectures.removable(net.spec().id()).contains(layer)
-                && net.findLayer(layer).map(l -> l instanceof DenseUnit d && d.relu()).orElse(false);
+        return next(net.graph(), layer) != null;
+    }
+
+    /** The linear node after {@code layer}'s ReLU, or null when the pattern linear → ReLU → linear does not hold. */
+    private static Node next(Graph g, String layer) {
+        if (!g.has(layer) || !(g.node(layer).op() instanceof Ops.Linear)) {
+            return null;
+        }
+        List<Node> r = g.consumers(layer);
+        if (r.size() != 1 || !(r.get(0).op() instanceof Ops.Relu)) {
+            return null;
+        }
+        List<Node> n = g.consumers(r.get(0).name());
+        return n.size() == 1 && n.get(0).op() instanceof Ops.Linear ? n.get(0) : null;
     }
 
     /**
@@ -32,67 +48,70 @@ public final class Folding {
      * @param alwaysOn per folded layer, which of its channels pass (the rest are always off)
      */
     public static Network foldDense(Network net, Map<String, boolean[]> alwaysOn, NDManager manager) {
-        List<PrunableLayer> layers = net.layers();
+        Graph g = net.graph();
         Map<String, float[]> weights = new HashMap<>(), biases = new HashMap<>();
-        Map<String, Integer> inputs = new HashMap<>();
+        List<String> order = new ArrayList<>();
+        g.weightedNodes().forEach(n -> {
+            if (alwaysOn.containsKey(n.name())) {
+                order.add(n.name());
+            }
+        });
         // from the last layer back, so a successor has already absorbed the layers after it
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            PrunableLayer l = layers.get(i);
-            if (!alwaysOn.containsKey(l.name())) {
-                continue;
+        for (int k = order.size() - 1; k >= 0; k--) {
+            String name = order.get(k);
+            Node next = next(g, name);
+            if (next == null) {
+                throw new IllegalArgumentException(name + " cannot be folded exactly into the next layer");
             }
-            if (!foldable(net, l.name())) {
-                throw new IllegalArgumentException(l.name() + " cannot be folded exactly into the next layer");
-            }
-            PrunableLayer next = null;
-            for (int k = i + 1; k < layers.size() && next == null; k++) {
-                if (!alwaysOn.containsKey(layers.get(k).name())) {
-                    next = layers.get(k);
-                }
-            }
-            String c = next.name();
-            float[] wc = weights.computeIfAbsent(c, n -> net.layer(n).weight().getArray().toFloatArray());
-            float[] bc = biases.computeIfAbsent(c, n -> net.layer(n).bias().getArray().toFloatArray());
-            int outC = next.outChannels();
-            int mid = l.outChannels();
-            int in = l.inChannels();
-            float[] w = l.weight().getArray().toFloatArray();
-            float[] b = l.bias().getArray().toFloatArray();
-            boolean[] on = alwaysOn.get(l.name());
+            Ops.Linear l = (Ops.Linear) g.node(name).op();
+            Ops.Linear c = (Ops.Linear) next.op();
+            float[] wc = weights.computeIfAbsent(next.name(), n -> net.layer(n).weight().getArray().toFloatArray());
+            float[] bc = biases.computeIfAbsent(next.name(), n -> bias(net.layer(n), c.out()));
+            int outC = c.out(), mid = l.out(), in = l.in();
+            float[] w = net.layer(name).weight().getArray().toFloatArray();
+            float[] b = bias(net.layer(name), mid);
+            boolean[] on = alwaysOn.get(name);
             float[] nw = new float[outC * in];
             float[] nb = bc.clone();
             for (int o = 0; o < outC; o++) {
                 for (int m = 0; m < mid; m++) {
-                    if (!on[m]) {
-                        continue;
-                    }
                     double f = wc[o * mid + m];
-                    if (f == 0) {
+                    if (!on[m] || f == 0) {
                         continue;
                     }
                     nb[o] += (float) (f * b[m]);
-                    int row = m * in;
-                    int dst = o * in;
                     for (int x = 0; x < in; x++) {
-                        nw[dst + x] += (float) (f * w[row + x]);
+                        nw[o * in + x] += (float) (f * w[m * in + x]);
                     }
                 }
             }
-            weights.put(c, nw);
-            biases.put(c, nb);
-            inputs.put(c, in);
+            weights.put(next.name(), nw);
+            biases.put(next.name(), nb);
+            // the successor now reads what the folded layer read; the layer and its ReLU go
+            String relu = g.consumers(name).get(0).name();
+            List<Node> nodes = new ArrayList<>();
+            for (Node n : g.nodes()) {
+                if (n.name().equals(name) || n.name().equals(relu)) {
+                    continue;
+                }
+                nodes.add(n == next ? new Node(n.name(), new Ops.Linear(outC, in, true), g.node(name).input()) : n);
+            }
+            g = g.withNodes(nodes);
         }
-        Network out = Architectures.build(net.spec().withRemoved(new ArrayList<>(alwaysOn.keySet())));
+        Network out = new Network(g);
         out.initialize(manager);
+        out.copyParametersFrom(net);
         for (PrunableLayer d : out.layers()) {
             if (weights.containsKey(d.name())) {
                 d.weight().getArray().set(weights.get(d.name()));
                 d.bias().getArray().set(biases.get(d.name()));
-            } else {
-                Compactor.copyLayer(net.layer(d.name()), d);
             }
         }
         return out;
+    }
+
+    private static float[] bias(PrunableLayer l, int n) {
+        return l.bias() == null ? new float[n] : l.bias().getArray().toFloatArray();
     }
 
     /** A conv's weight and bias with the BatchNorm after it folded in (inference statistics). */

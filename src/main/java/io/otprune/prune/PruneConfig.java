@@ -9,7 +9,7 @@ import java.util.Locale;
  * @param granularity       unstructured (weights) or structured (channels)
  * @param budget            count, params or flops: the measure in which {@code sparsity} is meant
  * @param scope             global (one transport problem over the model) or layer (one per layer, same ratio)
- * @param sparsity          fraction of the budget's total to remove, in [0, 1)
+ * @param sparsity          fraction of the budget's total to remove, in (0, 1)
  * @param temperature       auto (sharpness-driven, default) or schedule (exponential ε₀ → ε₀/1000)
  * @param eps0              initial temperature in units of the score spread (0: default 0.5)
  * @param sinkhornIterations transport iterations per training step: 1 (the method) or 0 for a converged solve
@@ -32,15 +32,26 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
     public enum Granularity { UNSTRUCTURED, STRUCTURED, DEPTH }
 
     /** Latency (measured per residual block at {@code latencyBatch}) is for depth units only. */
-    public enum Budget { COUNT, PARAMS, FLOPS, LATENCY }
+    public enum Budget {
+        COUNT, PARAMS, FLOPS, LATENCY;
+
+        /** Whether the budget can be measured on units of this granularity. */
+        public boolean suits(Granularity g) {
+            return this != LATENCY || g == Granularity.DEPTH;
+        }
+    }
 
     public enum Scope { GLOBAL, LAYER }
 
     public enum TemperatureMode { AUTO, SCHEDULE }
 
     public PruneConfig {
-        if (!(sparsity >= 0 && sparsity < 1)) {
-            throw new IllegalArgumentException("sparsity must be in [0, 1), got " + sparsity);
+        if (method == null || granularity == null || budget == null || scope == null || temperature == null) {
+            throw new IllegalArgumentException("method, granularity, budget, scope and temperature must be given");
+        }
+        if (!(sparsity > 0 && sparsity < 1)) {
+            throw new IllegalArgumentException("sparsity must be in (0, 1), got " + sparsity
+                    + (sparsity == 0 ? " (0 prunes nothing: to fine-tune the dense model use 'otprune train')" : ""));
         }
         if (eps0 < 0 || Double.isNaN(eps0)) {
             throw new IllegalArgumentException("eps0 must be positive, got " + eps0);
@@ -48,41 +59,86 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         if (sinkhornIterations < 0) {
             throw new IllegalArgumentException("sinkhorn iterations must be >= 0 (0 = converged)");
         }
+        if (!(scoreLearningRate > 0)) {
+            throw new IllegalArgumentException("the score learning rate must be positive, got " + scoreLearningRate);
+        }
         if (minChannels < 0) {
             throw new IllegalArgumentException("the channel floor must be >= 0, got " + minChannels);
         }
         if (latencyBatch < 1) {
             throw new IllegalArgumentException("the latency batch size must be >= 1, got " + latencyBatch);
         }
-        if (budget == Budget.LATENCY && granularity != Granularity.DEPTH) {
+        if (!budget.suits(granularity)) {
             throw new IllegalArgumentException("a latency budget is measured per residual block: use it with "
                     + "--granularity depth");
         }
-        if (method == Method.EGP && granularity != Granularity.UNSTRUCTURED) {
-            throw new IllegalArgumentException("egp prunes weights: use it with --granularity unstructured");
+        PruneMethod m = PruneMethod.of(method);
+        if (!m.supports(granularity)) {
+            throw new IllegalArgumentException(word(method) + " " + m.suits() + ": use it with --granularity "
+                    + String.join(" or ", java.util.Arrays.stream(Granularity.values()).filter(m::supports)
+                            .map(PruneConfig::word).toList()));
         }
-        if ((method == Method.CPOT || method == Method.CPOT_MERGE) && granularity != Granularity.STRUCTURED) {
-            throw new IllegalArgumentException("cpot ranks channels: use it with --granularity structured");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().method(method).granularity(granularity).budget(budget).scope(scope).sparsity(sparsity)
+                .temperature(temperature).eps0(eps0).sinkhornIterations(sinkhornIterations)
+                .scoreLearningRate(scoreLearningRate).minChannels(minChannels).latencyBatch(latencyBatch);
+    }
+
+    /** The project's defaults: dtp, unstructured, count, global, sparsity 0.9, auto temperature, one iteration. */
+    public static final class Builder {
+        private Method method = Method.DTP;
+        private Granularity granularity = Granularity.UNSTRUCTURED;
+        private Budget budget = Budget.COUNT;
+        private Scope scope = Scope.GLOBAL;
+        private double sparsity = 0.9;
+        private TemperatureMode temperature = TemperatureMode.AUTO;
+        private double eps0 = 0;
+        private int sinkhornIterations = 1;
+        private double scoreLearningRate = 0.05;
+        private int minChannels = 1;
+        private int latencyBatch = 1;
+
+        private Builder() {}
+
+        public Builder method(Method v) { method = v; return this; }
+        public Builder granularity(Granularity v) { granularity = v; return this; }
+        public Builder budget(Budget v) { budget = v; return this; }
+        public Builder scope(Scope v) { scope = v; return this; }
+        public Builder sparsity(double v) { sparsity = v; return this; }
+        public Builder temperature(TemperatureMode v) { temperature = v; return this; }
+        public Builder eps0(double v) { eps0 = v; return this; }
+        public Builder sinkhornIterations(int v) { sinkhornIterations = v; return this; }
+        public Builder scoreLearningRate(double v) { scoreLearningRate = v; return this; }
+        public Builder minChannels(int v) { minChannels = v; return this; }
+        public Builder latencyBatch(int v) { latencyBatch = v; return this; }
+
+        /** The same settings from the words the CLI takes ({@code dtp}, {@code per-layer}, …), with clear errors. */
+        public Builder method(String w) { return method(parse(Method.class, w, "method")); }
+        public Builder granularity(String w) { return granularity(parse(Granularity.class, w, "granularity")); }
+        public Builder budget(String w) { return budget(parse(Budget.class, w, "budget")); }
+        public Builder scope(String w) { return scope(parse(Scope.class, w, "scope")); }
+        public Builder temperature(String w) { return temperature(parse(TemperatureMode.class, w, "temperature mode")); }
+
+        public PruneConfig build() {
+            return new PruneConfig(method, granularity, budget, scope, sparsity, temperature, eps0,
+                    sinkhornIterations, scoreLearningRate, minChannels, latencyBatch);
         }
     }
 
-    /** With the default latency batch size of 1. */
-    public PruneConfig(Method method, Granularity granularity, Budget budget, Scope scope, double sparsity,
-            TemperatureMode temperature, double eps0, int sinkhornIterations, double scoreLearningRate,
-            int minChannels) {
-        this(method, granularity, budget, scope, sparsity, temperature, eps0, sinkhornIterations, scoreLearningRate,
-                minChannels, 1);
-    }
-
-    /** With the default floor of one channel per layer. */
-    public PruneConfig(Method method, Granularity granularity, Budget budget, Scope scope, double sparsity,
-            TemperatureMode temperature, double eps0, int sinkhornIterations, double scoreLearningRate) {
-        this(method, granularity, budget, scope, sparsity, temperature, eps0, sinkhornIterations, scoreLearningRate, 1);
-    }
-
+    /** The defaults with a method, granularity and sparsity. */
     public static PruneConfig defaults(Method method, Granularity granularity, double sparsity) {
-        return new PruneConfig(method, granularity, Budget.COUNT, Scope.GLOBAL, sparsity, TemperatureMode.AUTO, 0,
-                1, 0.05);
+        return builder().method(method).granularity(granularity).sparsity(sparsity).build();
+    }
+
+    /** An option value as the CLI writes it: {@code CPOT_MERGE} → {@code cpot-merge}. */
+    public static String word(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Fraction of the budget to keep. */
@@ -92,23 +148,6 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
 
     public double initialEpsilon() {
         return eps0 > 0 ? eps0 : 0.5;
-    }
-
-    /** A config from the words the CLI takes (method, granularity, budget, scope, temperature), with clear errors. */
-    public static PruneConfig fromWords(String method, String granularity, String budget, String scope,
-            double sparsity, String temperature, double eps0, int sinkhornIterations, double scoreLearningRate,
-            int minChannels) {
-        return fromWords(method, granularity, budget, scope, sparsity, temperature, eps0, sinkhornIterations,
-                scoreLearningRate, minChannels, 1);
-    }
-
-    public static PruneConfig fromWords(String method, String granularity, String budget, String scope,
-            double sparsity, String temperature, double eps0, int sinkhornIterations, double scoreLearningRate,
-            int minChannels, int latencyBatch) {
-        return new PruneConfig(parse(Method.class, method, "method"), parse(Granularity.class, granularity,
-                "granularity"), parse(Budget.class, budget, "budget"), parse(Scope.class, scope, "scope"), sparsity,
-                parse(TemperatureMode.class, temperature, "temperature mode"), eps0, sinkhornIterations,
-                scoreLearningRate, minChannels, latencyBatch);
     }
 
     /** Parses an enum constant from a CLI word such as {@code per-layer} or {@code dtp}, with a clear error. */
@@ -122,7 +161,7 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         } catch (IllegalArgumentException e) {
             StringBuilder sb = new StringBuilder();
             for (E c : type.getEnumConstants()) {
-                sb.append(sb.length() > 0 ? ", " : "").append(c.name().toLowerCase(Locale.ROOT));
+                sb.append(sb.length() > 0 ? ", " : "").append(word(c));
             }
             throw new IllegalArgumentException("unknown " + what + " '" + word + "': use " + sb);
         }

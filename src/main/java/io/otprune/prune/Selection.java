@@ -28,17 +28,13 @@ public final class Selection {
         }
     }
 
-    public static boolean[][] harden(List<UnitSet> sets, List<Problem> problems, List<float[]> scores, PruneConfig pc,
-            double rho) {
-        boolean structured = !sets.isEmpty() && sets.get(0) instanceof ChannelUnits;
-        if (!structured) {
-            return Problems.harden(problems, scores, sets.size());
-        }
-        ChannelGraph graph = ((ChannelUnits) sets.get(0)).graph();
+    /** The hard channel selection: count budgets by top-k with the floor, others by the exact compact count. */
+    static boolean[][] channels(ChannelGraph graph, List<UnitSet> sets, List<ChannelGraph.Space> spaces,
+            List<Problem> problems, List<float[]> scores, PruneConfig pc, double rho) {
         if (pc.budget() == PruneConfig.Budget.COUNT) {
             return countWithFloor(sets, problems, scores, pc.minChannels(), rho);
         }
-        return exactCost(graph, sets, scores, pc, rho);
+        return exactCost(graph, sets, spaces, scores, pc, rho);
     }
 
     /** Channel counts: exact top-k per problem, with every space keeping at least the floor. */
@@ -81,8 +77,8 @@ public final class Selection {
     }
 
     /** Parameter or FLOP budgets on channels: ranking-order prefix under the exact compact-model count. */
-    private static boolean[][] exactCost(ChannelGraph graph, List<UnitSet> sets, List<float[]> scores, PruneConfig pc,
-            double rho) {
+    private static boolean[][] exactCost(ChannelGraph graph, List<UnitSet> sets, List<ChannelGraph.Space> spaces,
+            List<float[]> scores, PruneConfig pc, double rho) {
         int measure = pc.budget() == PruneConfig.Budget.PARAMS ? 0 : 1;
         Map<ChannelGraph.Space, Integer> counts = new IdentityHashMap<>();
         long full = graph.countWith(counts)[measure];
@@ -100,7 +96,7 @@ public final class Selection {
                 keep[j][top[q]] = true;
                 kept[j]++;
             }
-            counts.put(((ChannelUnits) sets.get(j)).space(), kept[j]);
+            counts.put(spaces.get(j), kept[j]);
         }
         long current = graph.countWith(counts)[measure];
         if (current > target) {
@@ -113,7 +109,7 @@ public final class Selection {
             if (keep[j][i]) {
                 continue;
             }
-            ChannelGraph.Space space = ((ChannelUnits) sets.get(j)).space();
+            ChannelGraph.Space space = spaces.get(j);
             counts.put(space, kept[j] + 1);
             long next = graph.countWith(counts)[measure];
             if (next > target) {

@@ -60,4 +60,14 @@ public interface UnitSet {
         }
         return manager.create(v, shape());
     }
+
+    /** Each unit's weights as a vector (the values a distribution criterion such as CPOT compares). */
+    default float[][] unitWeights() {
+        throw new UnsupportedOperationException(name() + ": its units are not channels with weights of their own");
+    }
+
+    /** Folds the pruned units into kept ones before they are removed (CPOT merging); channel groups only. */
+    default void mergePruned(boolean[] keep) {
+        throw new UnsupportedOperationException(name() + ": only channels can be merged");
+    }
 }

@@ -3,7 +3,7 @@ package io.otprune.run;
 import java.util.List;
 
 /**
- * summary.json of a pruning run (DESIGN.md §3). Sparsities are fractions removed: {@code achievedSparsity} in the
+ * summary.json of a pruning run (docs/design.md §3). Sparsities are fractions removed: {@code achievedSparsity} in the
  * budget's own measure over the prunable units; unit, parameter and FLOP sparsities over the same units.
  */
 public record PruneSummary(
@@ -23,7 +23,7 @@ public record PruneSummary(
         double hardeningGap,
         double maskSharpnessAtHardening,
         double epsilonAtHardening,
-        List<Layer> perLayer,
+        List<io.otprune.prune.Accounting.Layer> perLayer,
         long paramsBefore,
         long paramsAfter,
         long flopsBefore,
@@ -38,7 +38,7 @@ public record PruneSummary(
         Speed speedAfter,
         String note,
         Structure structure,
-        List<Entropy> entropy) {
+        List<io.otprune.prune.ActivationEntropy.Report> entropy) {
 
     /**
      * What compaction did to the architecture: conv/linear layers and depth (weighted layers on the longest path)
@@ -47,17 +47,10 @@ public record PruneSummary(
     public record Structure(int layersBefore, int layersAfter, int depthBefore, int depthAfter, List<String> removed) {}
 
     /**
-     * One ReLU layer's activation entropy at the end of the run (egp): mean binary entropy of "input &gt; 0" over its
-     * non-constant channels, how many channels are always on or always off, and what that makes of the layer.
-     */
-    public record Entropy(String layer, double entropy, int channels, int alwaysOn, int alwaysOff, String status) {}
-
-    /**
      * CPU inference latency (median ms of ≥ 30 forward passes after warm-up) at batch 1 and 256, and the size of the
      * model folder in bytes.
      */
     public record Speed(double batch1Ms, double batch256Ms, long fileBytes) {}
 
-    /** One unit set: its units and what they carry. */
-    public record Layer(String name, int units, int kept, long params, long keptParams, long flops, long keptFlops) {}
+
 }

@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The folder a run writes (DESIGN.md §3): run.json (config + versions), metrics.jsonl (one event per line, flushed
+ * The folder a run writes (docs/design.md §3): run.json (config + versions), metrics.jsonl (one event per line, flushed
  * as it goes so a crash keeps what came before), summary.json, model/.
  */
 public final class RunDirectory implements AutoCloseable {

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The finished pruning runs under a runs folder (each a folder with run.json and summary.json, DESIGN.md §3),
+ * The finished pruning runs under a runs folder (each a folder with run.json and summary.json, docs/design.md §3),
  * newest first. Folders that are not finished runs (cancelled, failed, foreign) are counted, not listed; one
  * unreadable folder never hides the others.
  */

@@ -7,7 +7,6 @@ import io.otprune.data.Dataset;
 import io.otprune.data.DatasetException;
 import io.otprune.data.Datasets;
 import io.otprune.data.Normalization;
-import io.otprune.model.ArchSpec;
 import io.otprune.model.Architectures;
 import io.otprune.model.ModelFormatException;
 import io.otprune.model.ModelInfo;
@@ -52,22 +51,24 @@ public final class TrainRun {
             Engine.getInstance().setRandomSeed((int) cfg.seed());
             Network net;
             Normalization norm;
+            String name;
             String denseFrom = null;
             Path modelPath = Path.of(cfg.model());
             if (Files.isDirectory(modelPath)) {
                 ModelStore.Loaded loaded = ModelStore.load(modelPath, manager);
                 net = loaded.network();
                 norm = loaded.info().normalization();
+                name = loaded.info().name();
                 denseFrom = modelPath.toString();
             } else {
-                ArchSpec spec = Architectures.defaultSpec(cfg.model(), 1, data.train().height(), data.train().width(),
-                        data.numClasses());
-                net = Architectures.build(spec);
+                name = Architectures.canonical(cfg.model());
+                net = new Network(Architectures.graph(name, 1, data.train().height(), data.train().width(),
+                        data.numClasses()));
                 net.initialize(manager);
                 norm = Normalization.of(data.train());
             }
             events.accept(new RunEvent.Phase("train", String.format("%s on %s, %d epochs, %s, %,d params",
-                    net.spec().id(), data.id(), cfg.epochs(), device, net.paramCount())));
+                    name, data.id(), cfg.epochs(), device, net.paramCount())));
             TrainConfig tc = new TrainConfig(cfg.optimizer(), cfg.learningRate(), cfg.momentum(), cfg.weightDecay(),
                     cfg.epochs(), cfg.batchSize(), cfg.seed(), 20);
             TrainingLoop.Result r;
@@ -78,14 +79,15 @@ public final class TrainRun {
                 throw e;
             }
             double testAcc = r.test() == null ? Double.NaN : r.test().accuracy();
-            ModelInfo info = new ModelInfo(ModelInfo.FORMAT, net.spec(), data.classNames(), data.id(), norm,
-                    testAcc, data.test().count(), testAcc, net.paramCount(), net.macs(), 0.0, cfg.command(),
-                    cfg.seed(), null, null, Versions.all(), Instant.now().toString());
+            ModelInfo info = ModelInfo.builder().name(name).network(net.graph()).classNames(data.classNames())
+                    .dataset(data.id()).normalization(norm).testAccuracy(testAcc).testSamples(data.test().count())
+                    .denseTestAccuracy(testAcc).trainingCommand(cfg.command()).seed(cfg.seed())
+                    .versions(Versions.all()).createdAt(Instant.now().toString()).build();
             ModelStore.save(dir.modelDir(), net, info, false);
             if (exportModel != null) {
                 ModelStore.save(exportModel, net, info, false);
             }
-            Summary s = new Summary(net.spec().id(), data.id(), r.epochs(), r.trainLoss(), r.trainAccuracy(),
+            Summary s = new Summary(name, data.id(), r.epochs(), r.trainLoss(), r.trainAccuracy(),
                     r.test() == null ? Double.NaN : r.test().loss(), testAcc, data.test().count(),
                     net.paramCount(), net.macs(), r.seconds(), r.samplesPerSecond(), device.toString(),
                     dir.modelDir().toString());

@@ -7,18 +7,18 @@ import io.otprune.model.ModelInfo;
 import io.otprune.model.ModelStore;
 import io.otprune.model.Network;
 import io.otprune.model.PrunableLayer;
+import io.otprune.model.Graph;
+import io.otprune.model.Node;
+import io.otprune.model.Ops;
+import io.otprune.prune.Accounting;
 import io.otprune.prune.Baselines;
-import io.otprune.prune.ChannelGraph;
-import io.otprune.prune.ChannelUnits;
 import io.otprune.prune.Problems;
 import io.otprune.prune.PruneConfig;
-import io.otprune.prune.Selection;
+import io.otprune.prune.PruneUnits;
 import io.otprune.prune.UnitSet;
-import io.otprune.prune.UnitSets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,7 +40,8 @@ public final class ModelPreview implements AutoCloseable {
     private final ModelInfo info;
     private final Path dir;
     private final List<LayerRow> rows = new ArrayList<>();
-    private final Map<PruneConfig.Granularity, List<UnitSet>> sets = new EnumMap<>(PruneConfig.Granularity.class);
+    private final Map<PruneConfig.Granularity, PruneUnits> units = new EnumMap<>(PruneConfig.Granularity.class);
+    private final Map<PruneConfig.Granularity, String> none = new EnumMap<>(PruneConfig.Granularity.class);
     private final Map<PruneConfig.Granularity, List<float[]>> magnitudes = new EnumMap<>(PruneConfig.Granularity.class);
 
     private ModelPreview(NDManager manager, Network net, ModelInfo info, Path dir) {
@@ -48,20 +49,24 @@ public final class ModelPreview implements AutoCloseable {
         this.net = net;
         this.info = info;
         this.dir = dir;
+        Graph g = net.graph();
         for (PrunableLayer l : net.layers()) {
-            String shape = l.kind() == PrunableLayer.Kind.CONV
-                    ? l.inChannels() + "→" + l.outChannels() + " " + l.kernel() + "×" + l.kernel()
-                    : l.inChannels() + "→" + l.outChannels();
-            rows.add(new LayerRow(l.name(), l.kind().name().toLowerCase(), shape, l.outChannels(), l.params(),
-                    l.macs()));
-        }
-        for (PruneConfig.Granularity g : PruneConfig.Granularity.values()) {
-            if (g == PruneConfig.Granularity.DEPTH && net.residualBlocks().isEmpty()) {
-                continue; // no blocks to remove: the outcome says so
+            Node n = g.node(l.name());
+            String shape = l.inChannels() + "→" + l.outChannels();
+            if (n.op() instanceof Ops.Conv c) {
+                shape += " " + c.kernel()[0] + "×" + c.kernel()[1] + (c.groups() > 1 ? " /" + c.groups() : "");
             }
-            List<UnitSet> s = UnitSets.of(net, g);
-            sets.put(g, s);
-            magnitudes.put(g, Baselines.magnitudes(s));
+            rows.add(new LayerRow(l.name(), l.kind().name().toLowerCase(), shape, l.outChannels(), g.params(n),
+                    g.macs(n)));
+        }
+        for (PruneConfig.Granularity gr : PruneConfig.Granularity.values()) {
+            try {
+                PruneUnits u = PruneUnits.of(net, gr);
+                units.put(gr, u);
+                magnitudes.put(gr, Baselines.magnitudes(u.sets()));
+            } catch (IllegalArgumentException e) {
+                none.put(gr, e.getMessage()); // e.g. no residual blocks: the outcome says so
+            }
         }
     }
 
@@ -85,59 +90,37 @@ public final class ModelPreview implements AutoCloseable {
 
     /** Unit set names of a granularity (the layers a mask view or histogram can show). */
     public List<String> setNames(PruneConfig.Granularity g) {
-        return sets.getOrDefault(g, List.of()).stream().map(UnitSet::name).toList();
+        PruneUnits u = units.get(g);
+        return u == null ? List.of() : u.sets().stream().map(UnitSet::name).toList();
     }
 
-    /** What a setting keeps if pruning started from the magnitudes: exact budget, per layer. */
+    /** What a setting keeps if pruning started from the magnitudes: the run's exact selection and accounting. */
     public Outcome outcome(PruneConfig pc) {
-        List<UnitSet> s = sets.get(pc.granularity());
+        PruneUnits u = units.get(pc.granularity());
+        if (u == null) {
+            return new Outcome(0, 0, net.paramCount(), 0, net.macs(), 0, List.of(), List.of(),
+                    none.get(pc.granularity()));
+        }
         try {
-            if (s == null) {
-                new io.otprune.prune.DepthUnits(net); // says why
-            }
             // block latencies are measured when the run starts; the preview ranks by multiply-adds instead
             PruneConfig.Budget budget = pc.budget() == PruneConfig.Budget.LATENCY ? PruneConfig.Budget.FLOPS
                     : pc.budget();
-            boolean[][] keep = Selection.harden(s, Problems.build(s, budget, pc.scope(), pc.keptFraction()),
-                    magnitudes.get(pc.granularity()), pc, pc.keptFraction());
-            long units = 0, kept = 0;
+            PruneConfig ranked = pc.toBuilder().budget(budget).build();
+            boolean[][] keep = u.select(Problems.build(u.sets(), budget, pc.scope(), pc.keptFraction()),
+                    magnitudes.get(pc.granularity()), ranked, pc.keptFraction());
+            Accounting acc = u.account(keep, budget);
             List<String> names = new ArrayList<>();
             List<Double> frac = new ArrayList<>();
-            for (int j = 0; j < s.size(); j++) {
+            for (int j = 0; j < keep.length; j++) {
                 int k = 0;
                 for (boolean b : keep[j]) {
                     k += b ? 1 : 0;
                 }
-                units += keep[j].length;
-                kept += k;
-                names.add(s.get(j).name());
+                names.add(u.sets().get(j).name());
                 frac.add((double) k / keep[j].length);
             }
-            long paramsKept, macsKept;
-            if (pc.granularity() == PruneConfig.Granularity.STRUCTURED) {
-                ChannelGraph g = ((ChannelUnits) s.get(0)).graph();
-                Map<ChannelGraph.Space, Integer> counts = new IdentityHashMap<>();
-                for (int j = 0; j < s.size(); j++) {
-                    counts.put(((ChannelUnits) s.get(j)).space(), (int) Math.round(frac.get(j) * keep[j].length));
-                }
-                long[] c = g.countWith(counts);
-                paramsKept = c[0];
-                macsKept = c[1];
-            } else {
-                long pruned = 0, prunedMacs = 0;
-                for (int j = 0; j < s.size(); j++) {
-                    double[] pc2 = s.get(j).paramCosts(), fc = s.get(j).flopCosts();
-                    for (int i = 0; i < keep[j].length; i++) {
-                        if (!keep[j][i]) {
-                            pruned += (long) pc2[i];
-                            prunedMacs += (long) fc[i];
-                        }
-                    }
-                }
-                paramsKept = net.paramCount() - pruned;
-                macsKept = net.macs() - prunedMacs;
-            }
-            return new Outcome(units, kept, net.paramCount(), paramsKept, net.macs(), macsKept, names, frac, null);
+            return new Outcome(acc.units(), acc.kept(), acc.paramsBefore(), acc.paramsAfter(), acc.flopsBefore(),
+                    acc.flopsAfter(), names, frac, null);
         } catch (IllegalArgumentException e) {
             return new Outcome(0, 0, net.paramCount(), 0, net.macs(), 0, List.of(), List.of(), e.getMessage());
         }

@@ -381,9 +381,9 @@ public class WorkbenchApp extends Application {
         info.setId("modelInfo");
         info.textProperty().bind(Bindings.createStringBinding(() -> {
             ModelPreview p = vm.model.get();
-            return p == null ? "no model" : String.format(Locale.ROOT, "%s %s · %,d params · %,d MACs · dense %.2f%% on %s",
-                    p.info().architecture().id(), p.info().architecture().widths(), p.params(), p.macs(),
-                    100 * p.info().testAccuracy(), p.info().dataset());
+            return p == null ? "no model" : String.format(Locale.ROOT,
+                    "%s · %d conv/linear layers · %,d params · %,d MACs · dense %.2f%% on %s", p.info().name(),
+                    p.layers().size(), p.params(), p.macs(), 100 * p.info().testAccuracy(), p.info().dataset());
         }, vm.model));
         Label device = new Label("device: " + Devices.describe());
         device.setTooltip(new Tooltip("PyTorch native libraries: " + io.otprune.util.Versions.nativeCache()
@@ -846,8 +846,7 @@ public class WorkbenchApp extends Application {
             maskView.show(null, 0, 0);
             return;
         }
-        maskView.show(layer == null ? null : vm.mask(layer), m.info().architecture().height(),
-                m.info().architecture().width());
+        maskView.show(layer == null ? null : vm.mask(layer), m.info().graph().height(), m.info().graph().width());
     }
 
     private void redrawHistogram() {

@@ -3,6 +3,7 @@ package io.otprune.ui;
 import io.otprune.data.Datasets;
 import io.otprune.model.ModelFormatException;
 import io.otprune.prune.PruneConfig;
+import io.otprune.prune.PruneMethod;
 import io.otprune.run.PruneRunConfig;
 import io.otprune.run.RunHistory;
 import io.otprune.run.PruneSummary;
@@ -134,25 +135,27 @@ public final class WorkbenchViewModel implements AutoCloseable {
      */
     private void keepChoicesCompatible() {
         method.addListener((o, a, m) -> {
-            if (m == PruneConfig.Method.EGP) {
-                granularity.set(PruneConfig.Granularity.UNSTRUCTURED);
-            } else if (m == PruneConfig.Method.CPOT || m == PruneConfig.Method.CPOT_MERGE) {
-                granularity.set(PruneConfig.Granularity.STRUCTURED);
+            PruneMethod pm = PruneMethod.of(m);
+            if (!pm.supports(granularity.get())) {
+                // the first granularity the method suits (egp: unstructured, cpot: structured)
+                for (PruneConfig.Granularity g : PruneConfig.Granularity.values()) {
+                    if (pm.supports(g)) {
+                        granularity.set(g);
+                        break;
+                    }
+                }
             }
         });
         granularity.addListener((o, a, g) -> {
-            PruneConfig.Method m = method.get();
-            boolean egp = m == PruneConfig.Method.EGP;
-            boolean cpot = m == PruneConfig.Method.CPOT || m == PruneConfig.Method.CPOT_MERGE;
-            if ((egp && g != PruneConfig.Granularity.UNSTRUCTURED) || (cpot && g != PruneConfig.Granularity.STRUCTURED)) {
+            if (!PruneMethod.of(method.get()).supports(g)) {
                 method.set(PruneConfig.Method.DTP);
             }
-            if (g != PruneConfig.Granularity.DEPTH && budget.get() == PruneConfig.Budget.LATENCY) {
+            if (!budget.get().suits(g)) {
                 budget.set(PruneConfig.Budget.COUNT);
             }
         });
         budget.addListener((o, a, b) -> {
-            if (b == PruneConfig.Budget.LATENCY) {
+            if (!b.suits(granularity.get())) {
                 granularity.set(PruneConfig.Granularity.DEPTH);
             }
         });
@@ -256,8 +259,9 @@ public final class WorkbenchViewModel implements AutoCloseable {
 
     /** The run configuration the controls describe now (throws IllegalArgumentException on bad input). */
     public PruneConfig pruneConfig() {
-        return new PruneConfig(method.get(), granularity.get(), budget.get(), scope.get(),
-                Math.round(sparsity.get() * 10000) / 10000.0, temperature.get(), eps0.get(), 1, 0.05);
+        return PruneConfig.builder().method(method.get()).granularity(granularity.get()).budget(budget.get())
+                .scope(scope.get()).sparsity(Math.round(sparsity.get() * 10000) / 10000.0)
+                .temperature(temperature.get()).eps0(eps0.get()).build();
     }
 
     private void refreshPreview() {
@@ -321,13 +325,9 @@ public final class WorkbenchViewModel implements AutoCloseable {
                 modelDir.get().getFileName(), pc.method().name().toLowerCase(Locale.ROOT),
                 pc.granularity().name().toLowerCase(Locale.ROOT), pc.sparsity());
         Path out = runsRoot.resolve(name);
-        String cmd = String.format(Locale.ROOT, "otprune prune --model %s --data %s --method %s --granularity %s "
-                        + "--budget %s --scope %s --sparsity %s --prune-epochs %d --finetune-epochs %d --temperature %s "
-                        + "--eps0 %s --seed %d --device %s --out %s", modelDir.get(), dataId.get(), low(pc.method()),
-                low(pc.granularity()), low(pc.budget()), low(pc.scope()), pc.sparsity(), pruneEpochs.get(),
-                finetuneEpochs.get(), low(pc.temperature()), eps0.get(), seed.get(), device.get(), out);
-        PruneRunConfig cfg = new PruneRunConfig(modelDir.get().toString(), dataId.get(), pc, pruneEpochs.get(),
-                finetuneEpochs.get(), 0.01, 128, seed.get(), device.get(), cmd);
+        PruneRunConfig cfg = PruneRunConfig.builder().model(modelDir.get().toString()).data(dataId.get()).prune(pc)
+                .pruneEpochs(pruneEpochs.get()).finetuneEpochs(finetuneEpochs.get()).seed(seed.get())
+                .device(device.get()).out(out.toString()).build();
         clearCharts();
         summary.set(null);
         error.set("");
@@ -338,10 +338,6 @@ public final class WorkbenchViewModel implements AutoCloseable {
         runStart = System.nanoTime();
         lastRunDir.set(out);
         runs.start(cfg, out, pending::add, outcome -> fx.accept(() -> finished(outcome)));
-    }
-
-    private static String low(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Pause or resume. */
@@ -411,10 +407,7 @@ public final class WorkbenchViewModel implements AutoCloseable {
         int pe = pruneEpochs.get(), fe = finetuneEpochs.get();
         int totalEpochs = Math.max(1, pe + fe);
         // one-shot methods train all their epochs in the fine-tune phase: it starts at 0 for them
-        boolean oneShot = switch (method.get()) {
-            case MAGNITUDE, RANDOM, CPOT, CPOT_MERGE -> true;
-            default -> false;
-        };
+        boolean oneShot = PruneMethod.of(method.get()).oneShot();
         int offset = oneShot ? 0 : pe;
         // egp trains one epoch per iteration, each numbered 1 by the loop: its iteration places it
         int prunePhaseOffset = method.get() == PruneConfig.Method.EGP ? Math.max(0, egpIteration - 1) : 0;

@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The core never depends on JavaFX: only io.otprune.ui may (DESIGN.md §2). */
+/** The core never depends on JavaFX: only io.otprune.ui may (docs/design.md §2). */
 class ArchitectureRulesTest {
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.otprune");

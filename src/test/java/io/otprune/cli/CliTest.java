@@ -96,11 +96,13 @@ class CliTest {
         String out = tmp.resolve("out").toString();
         String[][] cases = {
             {"--sparsity", "abc"}, {"--sparsity", "1"}, {"--sparsity", "-0.1"}, {"--sparsity", "NaN"},
+            {"--sparsity", "0"},
             {"--sparsity", "0.5", "--method", "lottery"}, {"--sparsity", "0.5", "--granularity", "blocks"},
             {"--sparsity", "0.5", "--budget", "bytes"}, {"--sparsity", "0.5", "--scope", "local"},
             {"--sparsity", "0.5", "--temperature", "hot"}, {"--sparsity", "0.5"} // model folder has no model.json
         };
-        String[] expected = {"must be a number", "in [0, 1)", "in [0, 1)", "in [0, 1)", "unknown method 'lottery'",
+        String[] expected = {"must be a number", "in (0, 1)", "in (0, 1)", "in (0, 1)", "0 prunes nothing",
+            "unknown method 'lottery'",
             "unknown granularity 'blocks'", "unknown budget 'bytes'", "unknown scope 'local'",
             "unknown temperature mode 'hot'", "model.json: missing"};
         for (int i = 0; i < cases.length; i++) {
@@ -134,7 +136,7 @@ class CliTest {
             {"--method", "egp", "--granularity", "structured"}, {"--method", "cpot"},
             {"--granularity", "depth", "--budget", "latency", "--latency-batch", "0"}
         };
-        String[] expected = {"lenet5 has none", "use it with --granularity depth", "egp prunes weights",
+        String[] expected = {"this network has none", "use it with --granularity depth", "egp prunes weights",
             "cpot ranks channels", "latency batch size must be >= 1"};
         for (int i = 0; i < cases.length; i++) {
             List<String> args = new java.util.ArrayList<>(List.of("prune", "--model", model, "--data", "mnist-small",

@@ -29,7 +29,7 @@ class CpotTest {
                 w[7 * per + i] = (float) ((r.nextBoolean() ? 1 : -1) * 0.3 + 0.01 * r.nextGaussian());
             }
             conv2.weight().getArray().set(w);
-            List<UnitSet> sets = UnitSets.of(n, PruneConfig.Granularity.STRUCTURED);
+            List<UnitSet> sets = PruneUnits.of(n, PruneConfig.Granularity.STRUCTURED).sets();
             UnitSet group = sets.stream().filter(u -> u.name().equals("conv2")).findFirst().orElseThrow();
             float[] d = Cpot.scores(List.of(group)).get(0);
             int max = 0;
@@ -61,7 +61,7 @@ class CpotTest {
             NDArray x = m.randomNormal(n.inputShape(8));
             ParameterStore ps = new ParameterStore(m, false);
             float[] before = n.forward(ps, x, false).toFloatArray();
-            List<UnitSet> sets = UnitSets.of(n, PruneConfig.Granularity.STRUCTURED);
+            List<UnitSet> sets = PruneUnits.of(n, PruneConfig.Granularity.STRUCTURED).sets();
             boolean[][] keep = new boolean[sets.size()][];
             for (int j = 0; j < sets.size(); j++) {
                 keep[j] = new boolean[sets.get(j).size()];

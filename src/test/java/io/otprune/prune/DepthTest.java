@@ -9,7 +9,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import io.otprune.model.Architectures;
+import io.otprune.model.Graph;
+import io.otprune.model.LegacyModel;
 import io.otprune.model.Network;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -37,7 +38,7 @@ class DepthTest {
             }
             HardMasks hard = new HardMasks(sets, new boolean[][] {keep}, m);
             float[] zeroed = n.forward(ps, x, false).toFloatArray();
-            Network small = Compactor.removeBlocks(n, units.removedBlocks(keep), m);
+            Network small = DepthUnits.removeBlocks(n, units.removedBlocks(keep), m);
             float[] compact = small.forward(ps, x, false).toFloatArray();
             double changed = 0;
             for (int i = 0; i < gated.length; i++) {
@@ -46,8 +47,8 @@ class DepthTest {
                 changed = Math.max(changed, Math.abs(dense[i] - gated[i]));
             }
             assertThat(changed).as("removing blocks changes the function").isGreaterThan(1e-3);
-            assertThat(small.spec().removed()).containsExactly("s1.b2", "s2.b1", "s3.b3");
-            assertThat(small.residualBlocks()).hasSize(6);
+            assertThat(units.removedBlocks(keep)).containsExactly("s1.b2", "s2.b1", "s3.b3");
+            assertThat(DepthUnits.find(small.graph())).hasSize(6);
             // the projection of s2.b1 stays, as a plain conv + BN + ReLU
             assertThat(small.findLayer("s2.b1.shortcut")).isPresent();
             assertThat(small.findLayer("s2.b1.conv1")).isEmpty();
@@ -101,13 +102,14 @@ class DepthTest {
             assertThat(units.costs(PruneConfig.Budget.LATENCY)).containsExactly(ms);
             assertThatThrownBy(() -> new DepthUnits(StructuredTest.init(m, "vgg-small")))
                     .hasMessageContaining("no").hasMessageContaining("residual");
-            assertThatThrownBy(() -> new PruneConfig(PruneConfig.Method.DTP, PruneConfig.Granularity.STRUCTURED,
-                    PruneConfig.Budget.LATENCY, PruneConfig.Scope.GLOBAL, 0.5, PruneConfig.TemperatureMode.AUTO, 0, 1,
-                    0.05)).hasMessageContaining("depth");
-            Network built = Architectures.build(n.spec().withRemoved(List.of("s3.b2")));
-            assertThat(built.residualBlocks()).hasSize(8);
-            assertThatThrownBy(() -> Architectures.build(n.spec().withRemoved(List.of("nope"))))
-                    .hasMessageContaining("nope");
+            assertThatThrownBy(() -> PruneConfig.builder().granularity(PruneConfig.Granularity.STRUCTURED)
+                    .budget(PruneConfig.Budget.LATENCY).sparsity(0.5).build()).hasMessageContaining("depth");
+            // a format-1 description of a depth-pruned resnet20 (the old way of storing one)
+            List<Integer> widths = List.of(16, 32, 64, 16, 16, 16, 32, 32, 32, 64, 64, 64);
+            Graph built = new LegacyModel.Architecture("resnet20", widths, 1, 28, 28, 10, List.of("s3.b2")).graph();
+            assertThat(DepthUnits.find(built)).hasSize(8);
+            assertThatThrownBy(() -> new LegacyModel.Architecture("resnet20", widths, 1, 28, 28, 10,
+                    List.of("nope")).graph()).hasMessageContaining("nope");
         }
     }
 }

@@ -39,17 +39,18 @@ class DtpEngineTest {
     static Outcome prune(String arch, PruneConfig pc, int epochs) throws Exception {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Engine.getInstance().setRandomSeed(1);
-            Network net = Architectures.build(Architectures.defaultSpec(arch, 1, 28, 28, 10));
+            Network net = new Network(Architectures.graph(arch, 1, 28, 28, 10));
             net.initialize(m);
             Normalization norm = Normalization.of(train);
             // a little dense training first, so magnitudes mean something
             new TrainingLoop(net, m, train, null, norm, new TrainConfig("sgd", 0.05, 0.9, 0, 1, 128, 1, 1), e -> {},
                     new RunControl(), "train").run();
-            List<UnitSet> sets = UnitSets.of(net, pc.granularity());
+            PruneUnits units = PruneUnits.of(net, pc.granularity());
+            List<UnitSet> sets = units.sets();
             List<Problem> problems = Problems.build(sets, pc.budget(), pc.scope(), pc.keptFraction());
             List<RunEvent> events = new ArrayList<>();
             int steps = epochs * 12;
-            DtpEngine engine = new DtpEngine(sets, problems, pc, m, steps, events::add);
+            DtpEngine engine = new DtpEngine(units, problems, pc, m, steps, events::add);
             float[][] before = new float[sets.size()][];
             for (int j = 0; j < sets.size(); j++) {
                 before[j] = DtpEngine.initialScores(sets, problems, problemIndex(problems, sets.size()))[j];
@@ -108,9 +109,8 @@ class DtpEngineTest {
 
     @Test
     void layerScopeAndFlopBudgetAreExact() throws Exception {
-        PruneConfig pc = new PruneConfig(PruneConfig.Method.DTP, PruneConfig.Granularity.UNSTRUCTURED,
-                PruneConfig.Budget.FLOPS, PruneConfig.Scope.LAYER, 0.7, PruneConfig.TemperatureMode.SCHEDULE, 0, 1,
-                0.05);
+        PruneConfig pc = PruneConfig.builder().budget(PruneConfig.Budget.FLOPS).scope(PruneConfig.Scope.LAYER)
+                .sparsity(0.7).temperature(PruneConfig.TemperatureMode.SCHEDULE).build();
         Outcome o = prune("lenet5", pc, 1);
         for (int j = 0; j < o.sets().size(); j++) {
             // per-layer problems with uniform costs inside a layer: exactly round(0.3 n) per layer

@@ -7,8 +7,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import io.otprune.model.ArchSpec;
 import io.otprune.model.Architectures;
+import io.otprune.model.LegacyModel;
 import io.otprune.model.Network;
 import io.otprune.model.PrunableLayer;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class StructuredTest {
 
     static Network init(NDManager m, String id) {
-        Network n = Architectures.build(Architectures.defaultSpec(id, 1, 28, 28, 10));
+        Network n = new Network(Architectures.graph(id, 1, 28, 28, 10));
         n.initialize(m);
         return n;
     }
@@ -41,10 +41,14 @@ class StructuredTest {
             ChannelGraph.Space s2 = g.outputOf(n.layer("s2.b1.shortcut"));
             assertThat(s2).isSameAs(g.outputOf(n.layer("s2.b3.conv2")));
             assertThat(s2.producers()).extracting(PrunableLayer::name)
-                    .containsExactly("s2.b1.shortcut", "s2.b1.conv2", "s2.b2.conv2", "s2.b3.conv2");
+                    .containsExactly("s2.b1.conv2", "s2.b1.shortcut", "s2.b2.conv2", "s2.b3.conv2");
             ChannelGraph.Space s3 = g.outputOf(n.layer("s3.b3.conv2"));
             assertThat(s3.consumers()).extracting(c -> c.layer().name()).contains("fc");
-            assertThat(g.featuresPerChannel(n.layer("fc"))).isEqualTo(1);
+            assertThat(s3.consumers().stream().filter(c -> c.layer().name().equals("fc")).findFirst().orElseThrow()
+                    .featuresPerChannel()).isEqualTo(1);
+            // BN, ReLU and the additions hold the stage's channels too: all of them are gated or zeroed together
+            assertThat(s2.members()).contains("s2.b1.conv2.bn", "s2.b1.shortcut.bn", "s2.b1.add", "s2.b1.out",
+                    "s2.b3.out");
             assertThat(g.outputOf(n.layer("fc")).prunable()).isFalse();
             // inner spaces: one producer, one consumer
             ChannelGraph.Space inner = g.outputOf(n.layer("s2.b2.conv1"));
@@ -56,15 +60,16 @@ class StructuredTest {
     @Test
     void otherWidthsGetTheirGroupsToo() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            Network n = Architectures.build(new ArchSpec("resnet20",
-                    List.of(8, 12, 20, 3, 4, 5, 6, 7, 8, 9, 10, 11), 1, 28, 28, 10));
+            Network n = new Network(new LegacyModel.Architecture("resnet20",
+                    List.of(8, 12, 20, 3, 4, 5, 6, 7, 8, 9, 10, 11), 1, 28, 28, 10, List.of()).graph());
             n.initialize(m);
             ChannelGraph g = ChannelGraph.trace(n);
             assertThat(g.outputOf(n.layer("s2.b1.shortcut")).size()).isEqualTo(12);
             assertThat(g.outputOf(n.layer("s3.b2.conv1")).size()).isEqualTo(10);
             Network lenet = init(m, "lenet5");
             ChannelGraph lg = ChannelGraph.trace(lenet);
-            assertThat(lg.featuresPerChannel(lenet.layer("fc1"))).isEqualTo(16); // 4x4 after the pools
+            // 4x4 after the pools: each conv2 channel is a slab of 16 of fc1's inputs
+            assertThat(lg.outputOf(lenet.layer("conv2")).consumers().get(0).featuresPerChannel()).isEqualTo(16);
             assertThat(lg.prunableSpaces()).hasSize(3); // conv1, conv2, fc1; not the classifier
         }
     }
@@ -90,7 +95,7 @@ class StructuredTest {
                 Engine.getInstance().setRandomSeed(2);
                 Network n = init(m, id);
                 randomiseBatchNorm(n, m, r);
-                List<UnitSet> sets = UnitSets.of(n, PruneConfig.Granularity.STRUCTURED);
+                List<UnitSet> sets = PruneUnits.of(n, PruneConfig.Granularity.STRUCTURED).sets();
                 boolean[][] keep = randomKeep(sets, r);
                 NDArray x = m.randomNormal(n.inputShape(16));
                 ParameterStore ps = new ParameterStore(m, false);
@@ -131,10 +136,10 @@ class StructuredTest {
 
     /** Non-trivial BN statistics and affine terms, so zeroing gamma and beta is really what silences a channel. */
     static void randomiseBatchNorm(Network n, NDManager m, SplittableRandom r) {
-        for (PrunableLayer l : n.layers()) {
-            if (l instanceof io.otprune.model.ConvUnit cu && cu.batchNorm() != null) {
+        for (io.otprune.model.Node node : n.graph().nodes()) {
+            if (node.op() instanceof io.otprune.model.Ops.BatchNorm) {
                 for (String p : new String[] {"gamma", "beta", "runningMean", "runningVar"}) {
-                    NDArray a = cu.batchNorm().getDirectParameters().get(p).getArray();
+                    NDArray a = n.batchNormParameter(node.name(), p).getArray();
                     float[] v = new float[(int) a.size()];
                     for (int i = 0; i < v.length; i++) {
                         v[i] = (float) (p.equals("runningVar") ? 0.5 + r.nextDouble() : r.nextGaussian());
@@ -151,14 +156,15 @@ class StructuredTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             for (String id : List.of("vgg-small", "resnet20", "lenet5")) {
                 Network n = init(m, id);
-                List<UnitSet> sets = UnitSets.of(n, PruneConfig.Granularity.STRUCTURED);
+                PruneUnits units = PruneUnits.of(n, PruneConfig.Granularity.STRUCTURED);
+                List<UnitSet> sets = units.sets();
                 ChannelGraph g = ((ChannelUnits) sets.get(0)).graph();
                 for (PruneConfig.Budget budget : List.of(PruneConfig.Budget.PARAMS, PruneConfig.Budget.FLOPS)) {
                     for (PruneConfig.Scope scope : PruneConfig.Scope.values()) {
                         for (double sparsity : new double[] {0.3, 0.5, 0.7}) {
-                            PruneConfig pc = new PruneConfig(PruneConfig.Method.MAGNITUDE,
-                                    PruneConfig.Granularity.STRUCTURED, budget, scope, sparsity,
-                                    PruneConfig.TemperatureMode.AUTO, 0, 1, 0.05);
+                            PruneConfig pc = PruneConfig.builder().method(PruneConfig.Method.MAGNITUDE)
+                                    .granularity(PruneConfig.Granularity.STRUCTURED).budget(budget).scope(scope)
+                                    .sparsity(sparsity).build();
                             List<float[]> scores = new ArrayList<>();
                             for (UnitSet u : sets) {
                                 float[] s = new float[u.size()];
@@ -168,7 +174,7 @@ class StructuredTest {
                                 scores.add(s);
                             }
                             List<Problem> ps = Problems.build(sets, budget, scope, pc.keptFraction());
-                            boolean[][] keep = Selection.harden(sets, ps, scores, pc, pc.keptFraction());
+                            boolean[][] keep = units.select(ps, scores, pc, pc.keptFraction());
                             Map<ChannelGraph.Space, Integer> counts = new IdentityHashMap<>();
                             double maxUnit = 0;
                             for (int j = 0; j < sets.size(); j++) {

@@ -39,7 +39,7 @@ class TrainingLoopTest {
             throws Exception {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Engine.getInstance().setRandomSeed((int) seed);
-            Network n = Architectures.build(Architectures.defaultSpec(arch, 1, 28, 28, 10));
+            Network n = new Network(Architectures.graph(arch, 1, 28, 28, 10));
             n.initialize(m);
             TrainConfig c = new TrainConfig("sgd", 0.05, 0.9, 5e-4, epochs, 128, seed, 1);
             new TrainingLoop(n, m, smallTrain, smallTest, Normalization.of(smallTrain), c, events::add, control, "train")
@@ -139,7 +139,7 @@ class TrainingLoopTest {
     void noArraysAccumulateAcrossSteps() throws Exception {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Engine.getInstance().setRandomSeed(1);
-            Network n = Architectures.build(Architectures.defaultSpec("resnet20", 1, 28, 28, 10));
+            Network n = new Network(Architectures.graph("resnet20", 1, 28, 28, 10));
             n.initialize(m);
             List<Integer> perEpoch = new ArrayList<>();
             List<Integer> perStep = new ArrayList<>();
@@ -168,7 +168,7 @@ class TrainingLoopTest {
     void divergingRunStopsWithAClearMessage() throws Exception {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Engine.getInstance().setRandomSeed(1);
-            Network n = Architectures.build(Architectures.defaultSpec("mlp-300-100", 1, 28, 28, 10));
+            Network n = new Network(Architectures.graph("mlp-300-100", 1, 28, 28, 10));
             n.initialize(m);
             TrainConfig c = new TrainConfig("sgd", 1e6, 0.9, 0, 1, 128, 1, 1);
             assertThatThrownBy(() -> new TrainingLoop(n, m, smallTrain, null, Normalization.of(smallTrain), c,
