@@ -11,6 +11,21 @@ import io.otprune.prune.PruneConfig;
  * @param pruneEpochs    epochs of the prune phase (soft masks for dtp, gradual for gmp)
  * @param finetuneEpochs epochs with the hard mask fixed
  * @param learningRate   SGD learning rate of the weights (cosine-decayed within each phase)
+ * @param dataOptions    how the data is read (bad images, loading, augmentation); absent in run.json files written
+ *                       before it existed, which means the defaults
  */
 public record PruneRunConfig(String model, String data, PruneConfig prune, int pruneEpochs, int finetuneEpochs,
-        double learningRate, int batchSize, long seed, String device, String command) {}
+        double learningRate, int batchSize, long seed, String device, String command,
+        io.otprune.data.DataOptions dataOptions) {
+
+    public PruneRunConfig(String model, String data, PruneConfig prune, int pruneEpochs, int finetuneEpochs,
+            double learningRate, int batchSize, long seed, String device, String command) {
+        this(model, data, prune, pruneEpochs, finetuneEpochs, learningRate, batchSize, seed, device, command,
+                io.otprune.data.DataOptions.DEFAULTS);
+    }
+
+    @Override
+    public io.otprune.data.DataOptions dataOptions() {
+        return dataOptions == null ? io.otprune.data.DataOptions.DEFAULTS : dataOptions;
+    }
+}

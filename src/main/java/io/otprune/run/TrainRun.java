@@ -5,7 +5,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.otprune.data.Dataset;
 import io.otprune.data.DatasetException;
+import io.otprune.data.DataOptions;
 import io.otprune.data.Datasets;
+import io.otprune.data.ImageShape;
 import io.otprune.data.Normalization;
 import io.otprune.model.ArchSpec;
 import io.otprune.model.Architectures;
@@ -40,7 +42,23 @@ public final class TrainRun {
             Consumer<RunEvent> listener, RunControl control)
             throws IOException, DatasetException, ModelFormatException, RunCancelledException, DivergenceException {
         io.otprune.train.GradMode.offOnThisThread();
-        Dataset data = Datasets.load(cfg.data());
+        // Everything that can refuse the run (model, data, classes, normalisation) is checked before the run
+        // folder exists: nothing is written on refusal.
+        Path modelPath = Path.of(cfg.model());
+        ModelInfo continued = Files.isDirectory(modelPath) ? ModelStore.readInfo(modelPath) : null;
+        DataOptions opt = cfg.dataOptions();
+        if (continued != null) {
+            ArchSpec a = continued.architecture();
+            opt = opt.withShape(new ImageShape(a.inChannels(), a.height(), a.width()));
+        }
+        Dataset data = Datasets.load(cfg.data(), opt, control);
+        if (continued != null) {
+            data.requireClasses(continued.architecture().classes(), cfg.model());
+        }
+        Normalization given = continued != null ? continued.normalization() : opt.normalization();
+        if (given != null) {
+            given.requireChannels(data.shape().channels());
+        }
         Device device = Devices.resolve(cfg.device());
         if (exportModel != null && Files.exists(exportModel) && !io.otprune.util.Files2.isAbsentOrEmptyDir(exportModel)) {
             throw new IOException(exportModel + " exists and is not empty (models are never overwritten in place)");
@@ -53,18 +71,21 @@ public final class TrainRun {
             Network net;
             Normalization norm;
             String denseFrom = null;
-            Path modelPath = Path.of(cfg.model());
-            if (Files.isDirectory(modelPath)) {
+            if (continued != null) {
                 ModelStore.Loaded loaded = ModelStore.load(modelPath, manager);
                 net = loaded.network();
                 norm = loaded.info().normalization();
                 denseFrom = modelPath.toString();
             } else {
-                ArchSpec spec = Architectures.defaultSpec(cfg.model(), 1, data.train().height(), data.train().width(),
-                        data.numClasses());
+                ArchSpec spec = Architectures.defaultSpec(cfg.model(), data.shape().channels(), data.shape().height(),
+                        data.shape().width(), data.numClasses());
                 net = Architectures.build(spec);
                 net.initialize(manager);
-                norm = Normalization.of(data.train());
+                norm = given != null ? given : Normalization.of(data.trainImages());
+            }
+            events.accept(new RunEvent.Message("info", describe(data)));
+            for (String note : data.notes()) {
+                events.accept(new RunEvent.Message("info", "data: " + note));
             }
             events.accept(new RunEvent.Phase("train", String.format("%s on %s, %d epochs, %s, %,d params",
                     net.spec().id(), data.id(), cfg.epochs(), device, net.paramCount())));
@@ -72,21 +93,22 @@ public final class TrainRun {
                     cfg.epochs(), cfg.batchSize(), cfg.seed(), 20);
             TrainingLoop.Result r;
             try {
-                r = new TrainingLoop(net, manager, data.train(), data.test(), norm, tc, events, control, "train").run();
+                r = new TrainingLoop(net, manager, data.trainImages(), data.testImages(), norm, tc, events, control,
+                        "train").withAugmentation(opt.augmentation(cfg.seed())).run();
             } catch (DivergenceException e) {
                 events.accept(new RunEvent.Failed(e.getMessage()));
                 throw e;
             }
             double testAcc = r.test() == null ? Double.NaN : r.test().accuracy();
             ModelInfo info = new ModelInfo(ModelInfo.FORMAT, net.spec(), data.classNames(), data.id(), norm,
-                    testAcc, data.test().count(), testAcc, net.paramCount(), net.macs(), 0.0, cfg.command(),
+                    testAcc, data.testImages().count(), testAcc, net.paramCount(), net.macs(), 0.0, cfg.command(),
                     cfg.seed(), null, null, Versions.all(), Instant.now().toString());
             ModelStore.save(dir.modelDir(), net, info, false);
             if (exportModel != null) {
                 ModelStore.save(exportModel, net, info, false);
             }
             Summary s = new Summary(net.spec().id(), data.id(), r.epochs(), r.trainLoss(), r.trainAccuracy(),
-                    r.test() == null ? Double.NaN : r.test().loss(), testAcc, data.test().count(),
+                    r.test() == null ? Double.NaN : r.test().loss(), testAcc, data.testImages().count(),
                     net.paramCount(), net.macs(), r.seconds(), r.samplesPerSecond(), device.toString(),
                     dir.modelDir().toString());
             dir.writeSummary(s);
@@ -96,5 +118,12 @@ public final class TrainRun {
             }
             return s;
         }
+    }
+
+    /** One line on what was read: the detected kind, sizes, shape, and whether it is streamed. */
+    public static String describe(Dataset d) {
+        return String.format("data: %s (%s), %d classes, %,d train / %,d test images of %s, %s", d.id(),
+                d.kind().id(), d.numClasses(), d.trainImages().count(), d.testImages().count(), d.shape(),
+                d.inMemory() ? "in memory" : "streamed from disk");
     }
 }
