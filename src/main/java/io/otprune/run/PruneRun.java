@@ -61,16 +61,18 @@ public final class PruneRun {
             DivergenceException {
         long start = System.nanoTime();
         io.otprune.train.GradMode.offOnThisThread();
-        Dataset data = Datasets.load(cfg.data());
-        Device device = Devices.resolve(cfg.device());
         // Read the model's description before creating anything, so bad input fails before the run folder exists.
         ModelInfo denseInfo = ModelStore.readInfo(Path.of(cfg.model()));
-        if (denseInfo.architecture().height() != data.train().height()
-                || denseInfo.architecture().width() != data.train().width()
+        Dataset data = Datasets.load(cfg.data(), cfg.dataOptions().withShape(new io.otprune.data.ImageShape(
+                denseInfo.architecture().inChannels(), denseInfo.architecture().height(),
+                denseInfo.architecture().width())), control);
+        Device device = Devices.resolve(cfg.device());
+        if (denseInfo.architecture().height() != data.shape().height()
+                || denseInfo.architecture().width() != data.shape().width()
                 || denseInfo.architecture().classes() != data.numClasses()) {
             throw new IllegalArgumentException("model " + cfg.model() + " expects " + denseInfo.architecture().height()
                     + "x" + denseInfo.architecture().width() + " images in " + denseInfo.architecture().classes()
-                    + " classes; data set " + data.id() + " has " + data.train().height() + "x" + data.train().width()
+                    + " classes; data set " + data.id() + " has " + data.shape().height() + "x" + data.shape().width()
                     + " in " + data.numClasses());
         }
         validate(denseInfo, cfg.prune());
@@ -347,8 +349,8 @@ public final class PruneRun {
             PruneRunConfig cfg, int epochs, Consumer<RunEvent> events, RunControl control, String phase,
             TrainingLoop.StepHook hook) throws RunCancelledException, DivergenceException {
         TrainConfig tc = new TrainConfig("sgd", cfg.learningRate(), 0.9, 5e-4, epochs, cfg.batchSize(), cfg.seed(), 20);
-        return new TrainingLoop(net, manager, data.train(), data.test(), info.normalization(), tc, events, control,
-                phase).withHook(hook).run();
+        return new TrainingLoop(net, manager, data.trainImages(), data.testImages(), info.normalization(), tc, events,
+                control, phase).withHook(hook).withAugmentation(cfg.dataOptions().augmentation(cfg.seed())).run();
     }
 
     /** After every finished epoch (its loss was finite), the weights are saved as the last good checkpoint. */
