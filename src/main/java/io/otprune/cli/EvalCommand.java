@@ -27,6 +27,9 @@ final class EvalCommand implements Callable<Integer> {
     String device;
 
     @Mixin
+    DataFlags dataFlags;
+
+    @Mixin
     Main.CommonOptions common;
 
     @Override
@@ -34,15 +37,16 @@ final class EvalCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager(Devices.resolve(device))) {
             ModelStore.Loaded m = ModelStore.load(model, manager);
             String dataId = data != null ? data : m.info().dataset();
-            Dataset ds = Datasets.load(dataId);
-            if (ds.train().height() != m.info().architecture().height()
-                    || ds.train().width() != m.info().architecture().width()) {
-                throw new UsageException("model expects " + m.info().architecture().height() + "x"
-                        + m.info().architecture().width() + " images, data set " + dataId + " has "
-                        + ds.train().height() + "x" + ds.train().width());
+            io.otprune.model.ArchSpec a = m.info().architecture();
+            Dataset ds = Datasets.load(dataId, dataFlags.options().withShape(
+                    new io.otprune.data.ImageShape(a.inChannels(), a.height(), a.width())), io.otprune.data.ReaderControl.NONE);
+            ds.requireClasses(a.classes(), model.toString());
+            System.out.println(io.otprune.run.TrainRun.describe(ds));
+            for (String note : ds.notes()) {
+                System.out.println("data: " + note);
             }
             long t0 = System.nanoTime();
-            Evaluation ev = Evaluation.of(m.network(), manager, ds.test(), m.info().normalization());
+            Evaluation ev = Evaluation.of(m.network(), manager, ds.testImages(), m.info().normalization());
             double secs = (System.nanoTime() - t0) / 1e9;
             System.out.printf("%s on %s: accuracy %.2f%% (%d test samples), loss %.4f, %.1f s%n",
                     model, dataId, 100 * ev.accuracy(), ev.samples(), ev.loss(), secs);

@@ -90,6 +90,15 @@ final class PruneCommand implements Callable<Integer> {
     boolean force;
 
     @Mixin
+    DataFlags dataFlags;
+
+    @Option(names = "--augment", description = "Augment training batches: random crop with padding and horizontal flip, seeded by --seed.")
+    boolean augment;
+
+    @Option(names = "--augment-padding", defaultValue = "4", description = "Padding of the random crop in pixels (default ${DEFAULT-VALUE}).")
+    int augmentPadding;
+
+    @Mixin
     Main.CommonOptions common;
 
     /** Parses and validates the options into a run config; bad input is a UsageException. */
@@ -117,8 +126,11 @@ final class PruneCommand implements Callable<Integer> {
                             + "--sinkhorn-iterations %d --score-lr %s --min-channels %d --latency-batch %d --lr %s --batch-size %d --seed %d --device %s",
                     model, data, method, granularity, budget, scope, sparsity, pruneEpochs, finetuneEpochs, temperature,
                     eps0, sinkhornIterations, scoreLr, minChannels, latencyBatch, lr, batchSize, seed, device);
+            io.otprune.data.DataOptions o = dataFlags.options();
+            io.otprune.data.DataOptions dataOptions = new io.otprune.data.DataOptions(null, o.onBadImage(), o.loading(),
+                    o.coarseLabels(), o.testFraction(), o.splitSeed(), augment, augmentPadding, null);
             return new PruneRunConfig(model.toString(), data, pc, pruneEpochs, finetuneEpochs, lr, batchSize, seed,
-                    device, command);
+                    device, command + dataOptions.commandFlags(), dataOptions);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
