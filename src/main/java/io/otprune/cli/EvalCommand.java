@@ -27,6 +27,9 @@ final class EvalCommand implements Callable<Integer> {
     String device;
 
     @Mixin
+    DataFlags dataFlags;
+
+    @Mixin
     Main.CommonOptions common;
 
     @Override
@@ -34,14 +37,17 @@ final class EvalCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager(Devices.resolve(device))) {
             ModelStore.Loaded m = ModelStore.load(model, manager);
             String dataId = data != null ? data : m.info().dataset();
-            Dataset ds = Datasets.load(dataId);
-            if (ds.train().height() != m.info().graph().height() || ds.train().width() != m.info().graph().width()) {
-                throw new UsageException("model expects " + m.info().graph().height() + "x"
-                        + m.info().graph().width() + " images, data set " + dataId + " has "
-                        + ds.train().height() + "x" + ds.train().width());
+            io.otprune.model.Graph g = m.info().graph();
+            Dataset ds = Datasets.load(dataId, dataFlags.options().withShape(
+                    new io.otprune.data.ImageShape(g.inChannels(), g.height(), g.width())),
+                    io.otprune.data.ReaderControl.NONE);
+            ds.requireClasses(g.classes(), model.toString());
+            System.out.println(io.otprune.run.TrainRun.describe(ds));
+            for (String note : ds.notes()) {
+                System.out.println("data: " + note);
             }
             long t0 = System.nanoTime();
-            Evaluation ev = Evaluation.of(m.network(), manager, ds.test(), m.info().normalization());
+            Evaluation ev = Evaluation.of(m.network(), manager, ds.testImages(), m.info().normalization());
             double secs = (System.nanoTime() - t0) / 1e9;
             System.out.printf("%s on %s: accuracy %.2f%% (%d test samples), loss %.4f, %.1f s%n",
                     model, dataId, 100 * ev.accuracy(), ev.samples(), ev.loss(), secs);

@@ -90,6 +90,15 @@ final class PruneCommand implements Callable<Integer> {
     boolean force;
 
     @Mixin
+    DataFlags dataFlags;
+
+    @Option(names = "--augment", description = "Augment training batches: random crop with padding and horizontal flip, seeded by --seed.")
+    boolean augment;
+
+    @Option(names = "--augment-padding", defaultValue = "4", description = "Padding of the random crop in pixels (default ${DEFAULT-VALUE}).")
+    int augmentPadding;
+
+    @Mixin
     Main.CommonOptions common;
 
     /** Parses and validates the options into a run config; bad input is a UsageException. */
@@ -107,9 +116,12 @@ final class PruneCommand implements Callable<Integer> {
             PruneConfig pc = PruneConfig.builder().method(method).granularity(granularity).budget(budget).scope(scope)
                     .sparsity(s).temperature(temperature).eps0(eps0).sinkhornIterations(sinkhornIterations)
                     .scoreLearningRate(scoreLr).minChannels(minChannels).latencyBatch(latencyBatch).build();
+            io.otprune.data.DataOptions o = dataFlags.options();
+            io.otprune.data.DataOptions dataOptions = new io.otprune.data.DataOptions(null, o.onBadImage(), o.loading(),
+                    o.coarseLabels(), o.testFraction(), o.splitSeed(), augment, augmentPadding, null);
             return PruneRunConfig.builder().model(model.toString()).data(data).prune(pc).pruneEpochs(pruneEpochs)
                     .finetuneEpochs(finetuneEpochs).learningRate(lr).batchSize(batchSize).seed(seed).device(device)
-                    .build();
+                    .dataOptions(dataOptions).build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage().startsWith("sparsity") ? "--" + e.getMessage() : e.getMessage());
         }

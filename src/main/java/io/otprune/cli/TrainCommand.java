@@ -22,7 +22,7 @@ final class TrainCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--data", defaultValue = "fashion-mnist-small",
-            description = "Data set: fashion-mnist, fashion-mnist-small, mnist-small or an IDX folder (default ${DEFAULT-VALUE}).")
+            description = "Data set: fashion-mnist, fashion-mnist-small, mnist-small, or a folder of IDX files, CIFAR-10/100 .bin files or class folders of images (default ${DEFAULT-VALUE}).")
     String data;
 
     @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default ${DEFAULT-VALUE}).")
@@ -59,6 +59,12 @@ final class TrainCommand implements Callable<Integer> {
     boolean force;
 
     @Mixin
+    DataFlags dataFlags;
+
+    @Mixin
+    DataFlags.TrainingFlags trainingFlags;
+
+    @Mixin
     Main.CommonOptions common;
 
     @Override
@@ -73,8 +79,10 @@ final class TrainCommand implements Callable<Integer> {
         String command = "otprune train --model " + model + " --data " + data + " --epochs " + epochs
                 + " --optimizer " + optimizer + " --lr " + lr + " --momentum " + momentum + " --weight-decay "
                 + weightDecay + " --batch-size " + batchSize + " --seed " + seed + " --device " + device;
+        io.otprune.data.DataOptions dataOptions = trainingFlags.apply(dataFlags.options());
+        command += dataOptions.commandFlags() + trainingFlags.commandFlags();
         TrainRunConfig cfg = new TrainRunConfig(model, data, optimizer, lr, momentum, weightDecay, epochs, batchSize,
-                seed, device, command);
+                seed, device, command, dataOptions);
         RunControl control = new RunControl();
         Runtime.getRuntime().addShutdownHook(new Thread(control::cancel));
         try {

@@ -3,24 +3,37 @@ package io.otprune.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Turns an {@link ImageSet} into mini-batches of NDArrays: images (B,1,H,W) normalised, labels (B) int32. The order
- * is shuffled per epoch from (seed, epoch), so a run is reproducible and resumable at any epoch.
+ * Turns {@link LabelledImages} into mini-batches of NDArrays: images (B,C,H,W) normalised per channel, labels (B)
+ * int32. The order is shuffled per epoch from (seed, epoch), so a run is reproducible and resumable at any epoch.
+ *
+ * <p>Training reads through a {@link Loader}: a thread that reads (decodes, for image files), augments and
+ * normalises the batches of an epoch ahead of the training thread into a small bounded queue, as plain Java arrays;
+ * the training thread only turns them into NDArrays (NDArrays stay on the thread that trains, PITFALLS 4).
  */
 public final class Batches {
-    private final ImageSet set;
-    private final float[] table;
+    /** Batches the loader keeps ready: enough to hide a slow decode, little memory. */
+    public static final int AHEAD = 3;
+
+    private final LabelledImages set;
+    private final float[][] tables;
     private final int batchSize;
 
-    public Batches(ImageSet set, Normalization norm, int batchSize) {
+    public Batches(LabelledImages set, Normalization norm, int batchSize) {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
+        norm.requireChannels(set.channels());
         this.set = set;
-        this.table = norm.table();
+        this.tables = norm.tables();
         this.batchSize = batchSize;
     }
 
@@ -46,28 +59,153 @@ public final class Batches {
         return order;
     }
 
-    /** A batch of images and labels, created in (and owned by) {@code manager}. */
+    /** A batch of images and labels (no augmentation), created in (and owned by) {@code manager}. */
     public Batch batch(NDManager manager, int[] order, int index) {
+        return host(order, index, Augmentation.NONE, 0).create(manager);
+    }
+
+    /** Batch {@code index} of an epoch as plain arrays: read, augmented, normalised. */
+    public HostBatch host(int[] order, int index, Augmentation augmentation, int epoch) {
         int from = index * batchSize;
         int n = Math.min(batchSize, order.length - from);
-        int px = set.pixels();
-        float[] x = new float[n * px];
+        ImageShape s = set.shape();
+        int bytes = s.bytes(), plane = s.plane();
+        byte[] image = new byte[bytes];
+        byte[] scratch = new byte[bytes];
+        float[] x = new float[n * bytes];
         int[] y = new int[n];
-        byte[] images = set.images();
         for (int k = 0; k < n; k++) {
-            int s = order[from + k];
-            int base = s * px;
-            int out = k * px;
-            for (int p = 0; p < px; p++) {
-                x[out + p] = table[images[base + p] & 0xff];
+            int sample = order[from + k];
+            set.read(sample, image, 0);
+            augmentation.apply(image, 0, s, epoch, sample, scratch);
+            int out = k * bytes;
+            for (int c = 0; c < s.channels(); c++) {
+                float[] table = tables[c];
+                for (int p = c * plane, end = p + plane; p < end; p++) {
+                    x[out + p] = table[image[p] & 0xff];
+                }
             }
-            y[k] = set.label(s);
+            y[k] = set.label(sample);
         }
-        NDArray xs = manager.create(FloatBuffer.wrap(x), new Shape(n, 1, set.height(), set.width()));
-        NDArray ys = manager.create(y);
-        return new Batch(xs, ys, n);
+        return new HostBatch(x, y, n, s);
+    }
+
+    /**
+     * Starts a loader thread for one epoch's batches in {@code order}. Close it (try-with-resources) when the epoch
+     * ends or the run stops: that ends the thread.
+     */
+    public Loader loader(int[] order, int epoch, Augmentation augmentation, ReaderControl control) {
+        return new Loader(order, epoch, augmentation, control);
     }
 
     /** One mini-batch; the arrays belong to the manager it was created in. */
     public record Batch(NDArray images, NDArray labels, int size) {}
+
+    /** One mini-batch as Java arrays, before it becomes NDArrays. */
+    public record HostBatch(float[] images, int[] labels, int size, ImageShape shape) {
+        public Batch create(NDManager manager) {
+            NDArray xs = manager.create(FloatBuffer.wrap(images),
+                    new Shape(size, shape.channels(), shape.height(), shape.width()));
+            NDArray ys = manager.create(labels);
+            return new Batch(xs, ys, size);
+        }
+    }
+
+    private record Failed(RuntimeException error) {}
+
+    private static final Object CANCELLED = new Object();
+
+    /**
+     * Reads an epoch's batches on its own thread into a queue of {@value #AHEAD}. A paused run pauses it (it waits on
+     * the run's control, and the full queue blocks it too); a cancelled run ends it, and {@link #next} then throws
+     * {@link CancellationException}.
+     */
+    public final class Loader implements AutoCloseable {
+        private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(AHEAD);
+        private final Thread thread;
+        private volatile boolean closed;
+        private int taken;
+
+        private Loader(int[] order, int epoch, Augmentation augmentation, ReaderControl control) {
+            thread = new Thread(() -> {
+                try {
+                    for (int b = 0; b < count(); b++) {
+                        control.awaitResumed();
+                        if (closed) {
+                            return;
+                        }
+                        if (control.isCancelled()) {
+                            queue.put(CANCELLED);
+                            return;
+                        }
+                        HostBatch batch = host(order, b, augmentation, epoch);
+                        while (!queue.offer(batch, 50, TimeUnit.MILLISECONDS)) {
+                            if (closed) {
+                                return;
+                            }
+                        }
+                        if (closed) {
+                            return;
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    // closed by the training thread: the epoch is over
+                } catch (RuntimeException e) {
+                    queue.offer(new Failed(e));
+                } catch (Error e) {
+                    queue.offer(new Failed(new IllegalStateException(e.toString(), e)));
+                }
+            }, "otprune-batch-loader");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /**
+         * The next batch, as NDArrays of {@code manager}; blocks until the loader has it.
+         *
+         * @throws CancellationException when the run was cancelled
+         * @throws IllegalStateException or {@link UncheckedIOException} when the data could not be read
+         */
+        public Batch next(NDManager manager) {
+            if (taken >= count()) {
+                throw new IllegalStateException("all " + count() + " batches of the epoch were taken");
+            }
+            Object o;
+            try {
+                o = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted while waiting for data");
+            }
+            if (o == CANCELLED) {
+                throw new CancellationException("run cancelled");
+            }
+            if (o instanceof Failed f) {
+                RuntimeException e = f.error();
+                throw e instanceof UncheckedIOException u ? u
+                        : new IllegalStateException("cannot read the data: " + e.getMessage(), e);
+            }
+            taken++;
+            return ((HostBatch) o).create(manager);
+        }
+
+        /**
+         * Ends the loader. Not by interrupting it while it reads: an interrupt closes a file channel for good, and
+         * the streamed data set is read again by the next epoch; it sees the flag within one batch instead.
+         */
+        @Override
+        public void close() {
+            closed = true;
+            queue.clear();
+            try {
+                thread.join(10_000);
+                if (thread.isAlive()) { // waiting on a paused run's control: nothing is being read
+                    thread.interrupt();
+                    thread.join();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
 }

@@ -9,8 +9,9 @@ import java.util.stream.IntStream;
 
 /**
  * The data sets the CLI and the GUI accept, by id: {@code fashion-mnist} (full, from the Debian package),
- * {@code fashion-mnist-small} and {@code mnist-small} (embedded in the application), or a path to a folder of IDX
- * files.
+ * {@code fashion-mnist-small} and {@code mnist-small} (embedded in the application), or a path to a folder whose
+ * kind is detected ({@link DataKind}): IDX files, CIFAR-10/100 binary files, or image folders (one per class, under
+ * train/ and test/ or all in one folder).
  */
 public final class Datasets {
     public static final String FASHION = "fashion-mnist";
@@ -56,31 +57,98 @@ public final class Datasets {
     private static final java.util.Map<String, java.lang.ref.SoftReference<Dataset>> CACHE = new java.util.HashMap<>();
 
     /**
-     * Loads a data set by id or folder path.
+     * Loads a data set by id or folder path, with the default options (images at the data's own shape).
      *
      * @throws DatasetException with a message that says what is missing and how to get it
      */
     public static Dataset load(String idOrPath) throws DatasetException {
+        return load(idOrPath, DataOptions.DEFAULTS, ReaderControl.NONE);
+    }
+
+    /**
+     * Loads a data set by id or folder path: images brought to {@code options.shape()} when given (a model's
+     * input), unreadable images refused or left out, streamed or held in memory. {@code control} ends a long scan of
+     * an image folder when the run is cancelled ({@link java.util.concurrent.CancellationException}).
+     *
+     * @throws DatasetException with a message that says what is wrong and how to fix it, in one line
+     */
+    public static Dataset load(String idOrPath, DataOptions options, ReaderControl control) throws DatasetException {
         boolean named = idOrPath.equals(FASHION) || idOrPath.equals(FASHION_SMALL) || idOrPath.equals(MNIST_SMALL);
+        Dataset d;
         if (named) {
             synchronized (CACHE) { // the window's preload and a run's own load read the files once
-                return cached(idOrPath);
+                d = cached(idOrPath);
             }
+        } else {
+            d = read(idOrPath, options, control);
         }
-        return read(idOrPath);
+        if (d.kind() == DataKind.IDX && options.shape() != null && !options.shape().equals(d.shape())) {
+            d = fitted(d, options.shape());
+        }
+        if (d.numClasses() < 2) {
+            throw new DatasetException(d.id() + ": " + d.numClasses() + " class; a classifier needs at least 2");
+        }
+        return d;
+    }
+
+    /** An in-memory data set brought to another shape (IDX sets used with a model of another input). */
+    private static Dataset fitted(Dataset d, ImageShape shape) {
+        ImageSet[] out = new ImageSet[2];
+        ImageSet[] in = {d.train(), d.test()};
+        for (int k = 0; k < 2; k++) {
+            byte[] px = new byte[Math.multiplyExact(in[k].count(), shape.bytes())];
+            for (int i = 0; i < in[k].count(); i++) {
+                ImageFit.fit(java.util.Arrays.copyOfRange(in[k].images(), i * in[k].sampleBytes(),
+                        (i + 1) * in[k].sampleBytes()), in[k].shape(), px, i * shape.bytes(), shape);
+            }
+            out[k] = new ImageSet(px, in[k].labels(), in[k].count(), shape.channels(), shape.height(), shape.width());
+        }
+        return new Dataset(d.id(), d.description() + ", fitted to " + shape, DataKind.IDX, out[0], out[1],
+                d.classNames(), List.of("images fitted from " + d.shape() + " to " + shape));
+    }
+
+    /**
+     * How many bytes of decoded images are held in memory before a data set is streamed instead: a quarter of the
+     * heap ({@code -Dotprune.dataMemoryMiB=N} sets it).
+     */
+    public static long memoryBudget() {
+        String p = System.getProperty("otprune.dataMemoryMiB");
+        if (p != null && !p.isBlank()) {
+            return Long.parseLong(p.strip()) << 20;
+        }
+        return Runtime.getRuntime().maxMemory() / 4;
+    }
+
+    /** The kind of a folder's contents, or null when it is none of the known layouts. */
+    public static DataKind detect(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        if (hasIdxFolder(dir)) {
+            return DataKind.IDX;
+        }
+        DataKind cifar = CifarFiles.detect(dir);
+        if (cifar != null) {
+            return cifar;
+        }
+        if (Files.isDirectory(dir.resolve("train")) && Files.isDirectory(dir.resolve("test"))) {
+            return DataKind.IMAGE_FOLDERS_SPLIT;
+        }
+        return ImageFolder.hasClassFolders(dir) ? DataKind.IMAGE_FOLDERS : null;
     }
 
     private static Dataset cached(String idOrPath) throws DatasetException {
         java.lang.ref.SoftReference<Dataset> ref = CACHE.get(idOrPath);
         Dataset d = ref == null ? null : ref.get();
         if (d == null) {
-            d = read(idOrPath);
+            d = read(idOrPath, DataOptions.DEFAULTS, ReaderControl.NONE);
             CACHE.put(idOrPath, new java.lang.ref.SoftReference<>(d));
         }
         return d;
     }
 
-    private static Dataset read(String idOrPath) throws DatasetException {
+    private static Dataset read(String idOrPath, DataOptions options, ReaderControl control)
+            throws DatasetException {
         try {
             switch (idOrPath) {
                 case FASHION: {
@@ -101,18 +169,27 @@ public final class Datasets {
                     Path dir = Path.of(idOrPath);
                     if (!Files.isDirectory(dir)) {
                         throw new DatasetException("unknown data set '" + idOrPath + "': use " + FASHION + ", "
-                                + FASHION_SMALL + ", " + MNIST_SMALL + " or a folder of IDX files");
+                                + FASHION_SMALL + ", " + MNIST_SMALL + " or a folder (IDX files, CIFAR .bin files "
+                                + "or image folders)");
                     }
-                    if (!hasIdxFolder(dir)) {
-                        throw new DatasetException(dir + " has no IDX files: expected train-images-idx3-ubyte, "
-                                + "train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (.gz allowed)");
+                    DataKind kind = detect(dir);
+                    if (kind == null) {
+                        throw new DatasetException(dir + " has no IDX files (train-images-idx3-ubyte, "
+                                + "train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, .gz "
+                                + "allowed), no CIFAR files (data_batch_1..5.bin and test_batch.bin, or train.bin and "
+                                + "test.bin) and no class folders of images (train/<class>/*, test/<class>/* or "
+                                + "<class>/*)");
                     }
-                    return fromFolder(dir.toString(), "IDX folder " + dir, dir, null);
+                    return switch (kind) {
+                        case IDX -> fromFolder(dir.toString(), "IDX folder " + dir, dir, null);
+                        case CIFAR10, CIFAR100 -> CifarFiles.load(dir, kind, options);
+                        case IMAGE_FOLDERS, IMAGE_FOLDERS_SPLIT -> ImageFolder.load(dir, kind, options, control);
+                    };
                 }
             }
         } catch (IdxFormatException e) {
             throw new DatasetException(e.getMessage(), e);
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             throw new DatasetException("cannot read data set '" + idOrPath + "': " + e.getMessage(), e);
         }
     }

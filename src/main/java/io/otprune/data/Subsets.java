@@ -9,14 +9,26 @@ public final class Subsets {
 
     /** For each class, the indices of its samples in a seeded random order. */
     public static int[][] indicesByClass(ImageSet set, int classes, SplittableRandom rng) {
-        int[] counts = set.classCounts(classes);
+        int[] labels = new int[set.count()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = set.label(i);
+        }
+        return indicesByClass(labels, classes, rng);
+    }
+
+    /** For each class, the indices of the samples with that label in a seeded random order. */
+    public static int[][] indicesByClass(int[] labels, int classes, SplittableRandom rng) {
+        int[] counts = new int[classes];
+        for (int l : labels) {
+            counts[l]++;
+        }
         int[][] idx = new int[classes][];
         int[] fill = new int[classes];
         for (int c = 0; c < classes; c++) {
             idx[c] = new int[counts[c]];
         }
-        for (int i = 0; i < set.count(); i++) {
-            int c = set.label(i);
+        for (int i = 0; i < labels.length; i++) {
+            int c = labels[i];
             idx[c][fill[c]++] = i;
         }
         for (int[] a : idx) {

@@ -8,6 +8,7 @@ import io.otprune.data.Dataset;
 import io.otprune.data.DatasetException;
 import io.otprune.data.Datasets;
 import io.otprune.data.ImageSet;
+import io.otprune.data.ImageShape;
 import io.otprune.data.Normalization;
 import io.otprune.model.Graph;
 import io.otprune.model.ModelFormatException;
@@ -55,11 +56,13 @@ public final class PruneRun {
             DivergenceException {
         long start = System.nanoTime();
         io.otprune.train.GradMode.offOnThisThread();
-        Dataset data = Datasets.load(cfg.data());
-        Device device = Devices.resolve(cfg.device());
         // Read the model's description before creating anything, so bad input fails before the run folder exists.
         ModelInfo denseInfo = ModelStore.readInfo(Path.of(cfg.model()));
-        checkData(cfg.model(), denseInfo.graph(), data);
+        Graph g = denseInfo.graph();
+        Dataset data = Datasets.load(cfg.data(), cfg.dataOptions().withShape(new ImageShape(g.inChannels(),
+                g.height(), g.width())), control);
+        Device device = Devices.resolve(cfg.device());
+        checkData(cfg.model(), g, data);
         validate(denseInfo.graph(), cfg.prune());
         try (RunDirectory dir = RunDirectory.create(out, force);
                 NDManager manager = NDManager.newBaseManager(device)) {
@@ -80,11 +83,11 @@ public final class PruneRun {
 
     /** The model's input and classes against the data's. */
     static void checkData(String model, Graph g, Dataset data) {
-        if (g.height() != data.train().height() || g.width() != data.train().width()
+        if (g.height() != data.shape().height() || g.width() != data.shape().width()
                 || g.classes() != data.numClasses()) {
             throw new IllegalArgumentException("model " + model + " expects " + g.height() + "x" + g.width()
                     + " images in " + g.classes() + " classes; data set " + data.id() + " has "
-                    + data.train().height() + "x" + data.train().width() + " in " + data.numClasses());
+                    + data.shape().height() + "x" + data.shape().width() + " in " + data.numClasses());
         }
     }
 
@@ -224,8 +227,9 @@ public final class PruneRun {
                 throws RunCancelledException, DivergenceException {
             TrainConfig tc = new TrainConfig("sgd", cfg.learningRate(), 0.9, 5e-4, epochs, cfg.batchSize(),
                     cfg.seed(), 20);
-            return new TrainingLoop(net, manager, data.train(), data.test(), info.normalization(), tc, events,
-                    control, phase).withHook(TrainingLoop.StepHook.both(hook, checkpoint)).run();
+            return new TrainingLoop(net, manager, data.trainImages(), data.testImages(), info.normalization(), tc,
+                    events, control, phase).withHook(TrainingLoop.StepHook.both(hook, checkpoint))
+                    .withAugmentation(cfg.dataOptions().augmentation(cfg.seed())).run();
         }
 
         @Override public Network net() { return net; }

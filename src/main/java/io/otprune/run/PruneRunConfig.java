@@ -1,5 +1,6 @@
 package io.otprune.run;
 
+import io.otprune.data.DataOptions;
 import io.otprune.prune.PruneConfig;
 import java.util.Locale;
 
@@ -18,17 +19,24 @@ import java.util.Locale;
  * @param seed           random seed (weights' data order, random masks)
  * @param device         auto, cpu or gpu
  * @param command        the CLI line that reproduces the run
+ * @param dataOptions    how the data is read (bad images, loading, augmentation); absent in run.json files written
+ *                       before it existed, which means the defaults
  */
 public record PruneRunConfig(String model, String data, PruneConfig prune, int pruneEpochs, int finetuneEpochs,
-        double learningRate, int batchSize, long seed, String device, String command) {
+        double learningRate, int batchSize, long seed, String device, String command, DataOptions dataOptions) {
 
     public static Builder builder() {
         return new Builder();
     }
 
+    @Override
+    public DataOptions dataOptions() {
+        return dataOptions == null ? DataOptions.DEFAULTS : dataOptions;
+    }
+
     /** The {@code otprune prune …} line for a run with these settings (every option spelled out). */
     public static String command(String model, String data, PruneConfig pc, int pruneEpochs, int finetuneEpochs,
-            double lr, int batchSize, long seed, String device, String out) {
+            double lr, int batchSize, long seed, String device, DataOptions dataOptions, String out) {
         String line = String.format(Locale.ROOT, "otprune prune --model %s --data %s --method %s --granularity %s "
                         + "--budget %s --scope %s --sparsity %s --prune-epochs %d --finetune-epochs %d "
                         + "--temperature %s --eps0 %s --sinkhorn-iterations %d --score-lr %s --min-channels %d "
@@ -36,11 +44,12 @@ public record PruneRunConfig(String model, String data, PruneConfig prune, int p
                 model, data, PruneConfig.word(pc.method()), PruneConfig.word(pc.granularity()),
                 PruneConfig.word(pc.budget()), PruneConfig.word(pc.scope()), pc.sparsity(), pruneEpochs,
                 finetuneEpochs, PruneConfig.word(pc.temperature()), pc.eps0(), pc.sinkhornIterations(),
-                pc.scoreLearningRate(), pc.minChannels(), pc.latencyBatch(), lr, batchSize, seed, device);
+                pc.scoreLearningRate(), pc.minChannels(), pc.latencyBatch(), lr, batchSize, seed, device)
+                + dataOptions.commandFlags();
         return out == null ? line : line + " --out " + out;
     }
 
-    /** Defaults: 2 prune + 1 fine-tune epochs, SGD lr 0.01, batch 128, seed 1, device auto. */
+    /** Defaults: 2 prune + 1 fine-tune epochs, SGD lr 0.01, batch 128, seed 1, device auto, default data options. */
     public static final class Builder {
         private String model;
         private String data = "fashion-mnist-small";
@@ -51,6 +60,7 @@ public record PruneRunConfig(String model, String data, PruneConfig prune, int p
         private int batchSize = 128;
         private long seed = 1;
         private String device = "auto";
+        private DataOptions dataOptions = DataOptions.DEFAULTS;
         private String out;
 
         private Builder() {}
@@ -64,6 +74,7 @@ public record PruneRunConfig(String model, String data, PruneConfig prune, int p
         public Builder batchSize(int v) { batchSize = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder device(String v) { device = v; return this; }
+        public Builder dataOptions(DataOptions v) { dataOptions = v; return this; }
 
         /** The run folder, named in the reproduce command (optional). */
         public Builder out(String v) { out = v; return this; }
@@ -80,7 +91,7 @@ public record PruneRunConfig(String model, String data, PruneConfig prune, int p
             }
             return new PruneRunConfig(model, data, prune, pruneEpochs, finetuneEpochs, learningRate, batchSize, seed,
                     device, command(model, data, prune, pruneEpochs, finetuneEpochs, learningRate, batchSize, seed,
-                            device, out));
+                            device, dataOptions, out), dataOptions);
         }
     }
 }

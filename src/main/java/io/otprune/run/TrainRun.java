@@ -5,9 +5,12 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.otprune.data.Dataset;
 import io.otprune.data.DatasetException;
+import io.otprune.data.DataOptions;
 import io.otprune.data.Datasets;
+import io.otprune.data.ImageShape;
 import io.otprune.data.Normalization;
 import io.otprune.model.Architectures;
+import io.otprune.model.Graph;
 import io.otprune.model.ModelFormatException;
 import io.otprune.model.ModelInfo;
 import io.otprune.model.ModelStore;
@@ -39,7 +42,23 @@ public final class TrainRun {
             Consumer<RunEvent> listener, RunControl control)
             throws IOException, DatasetException, ModelFormatException, RunCancelledException, DivergenceException {
         io.otprune.train.GradMode.offOnThisThread();
-        Dataset data = Datasets.load(cfg.data());
+        // Everything that can refuse the run (model, data, classes, normalisation) is checked before the run
+        // folder exists: nothing is written on refusal.
+        Path modelPath = Path.of(cfg.model());
+        ModelInfo continued = Files.isDirectory(modelPath) ? ModelStore.readInfo(modelPath) : null;
+        DataOptions opt = cfg.dataOptions();
+        if (continued != null) {
+            Graph g = continued.graph();
+            opt = opt.withShape(new ImageShape(g.inChannels(), g.height(), g.width()));
+        }
+        Dataset data = Datasets.load(cfg.data(), opt, control);
+        if (continued != null) {
+            data.requireClasses(continued.graph().classes(), cfg.model());
+        }
+        Normalization given = continued != null ? continued.normalization() : opt.normalization();
+        if (given != null) {
+            given.requireChannels(data.shape().channels());
+        }
         Device device = Devices.resolve(cfg.device());
         if (exportModel != null && Files.exists(exportModel) && !io.otprune.util.Files2.isAbsentOrEmptyDir(exportModel)) {
             throw new IOException(exportModel + " exists and is not empty (models are never overwritten in place)");
@@ -53,8 +72,7 @@ public final class TrainRun {
             Normalization norm;
             String name;
             String denseFrom = null;
-            Path modelPath = Path.of(cfg.model());
-            if (Files.isDirectory(modelPath)) {
+            if (continued != null) {
                 ModelStore.Loaded loaded = ModelStore.load(modelPath, manager);
                 net = loaded.network();
                 norm = loaded.info().normalization();
@@ -62,10 +80,14 @@ public final class TrainRun {
                 denseFrom = modelPath.toString();
             } else {
                 name = Architectures.canonical(cfg.model());
-                net = new Network(Architectures.graph(name, 1, data.train().height(), data.train().width(),
-                        data.numClasses()));
+                net = new Network(Architectures.graph(name, data.shape().channels(), data.shape().height(),
+                        data.shape().width(), data.numClasses()));
                 net.initialize(manager);
-                norm = Normalization.of(data.train());
+                norm = given != null ? given : Normalization.of(data.trainImages());
+            }
+            events.accept(new RunEvent.Message("info", describe(data)));
+            for (String note : data.notes()) {
+                events.accept(new RunEvent.Message("info", "data: " + note));
             }
             events.accept(new RunEvent.Phase("train", String.format("%s on %s, %d epochs, %s, %,d params",
                     name, data.id(), cfg.epochs(), device, net.paramCount())));
@@ -73,22 +95,23 @@ public final class TrainRun {
                     cfg.epochs(), cfg.batchSize(), cfg.seed(), 20);
             TrainingLoop.Result r;
             try {
-                r = new TrainingLoop(net, manager, data.train(), data.test(), norm, tc, events, control, "train").run();
+                r = new TrainingLoop(net, manager, data.trainImages(), data.testImages(), norm, tc, events, control,
+                        "train").withAugmentation(opt.augmentation(cfg.seed())).run();
             } catch (DivergenceException e) {
                 events.accept(new RunEvent.Failed(e.getMessage()));
                 throw e;
             }
             double testAcc = r.test() == null ? Double.NaN : r.test().accuracy();
             ModelInfo info = ModelInfo.builder().name(name).network(net.graph()).classNames(data.classNames())
-                    .dataset(data.id()).normalization(norm).testAccuracy(testAcc).testSamples(data.test().count())
-                    .denseTestAccuracy(testAcc).trainingCommand(cfg.command()).seed(cfg.seed())
-                    .versions(Versions.all()).createdAt(Instant.now().toString()).build();
+                    .dataset(data.id()).normalization(norm).testAccuracy(testAcc)
+                    .testSamples(data.testImages().count()).denseTestAccuracy(testAcc).trainingCommand(cfg.command())
+                    .seed(cfg.seed()).versions(Versions.all()).createdAt(Instant.now().toString()).build();
             ModelStore.save(dir.modelDir(), net, info, false);
             if (exportModel != null) {
                 ModelStore.save(exportModel, net, info, false);
             }
             Summary s = new Summary(name, data.id(), r.epochs(), r.trainLoss(), r.trainAccuracy(),
-                    r.test() == null ? Double.NaN : r.test().loss(), testAcc, data.test().count(),
+                    r.test() == null ? Double.NaN : r.test().loss(), testAcc, data.testImages().count(),
                     net.paramCount(), net.macs(), r.seconds(), r.samplesPerSecond(), device.toString(),
                     dir.modelDir().toString());
             dir.writeSummary(s);
@@ -98,5 +121,12 @@ public final class TrainRun {
             }
             return s;
         }
+    }
+
+    /** One line on what was read: the detected kind, sizes, shape, and whether it is streamed. */
+    public static String describe(Dataset d) {
+        return String.format("data: %s (%s), %d classes, %,d train / %,d test images of %s, %s", d.id(),
+                d.kind().id(), d.numClasses(), d.trainImages().count(), d.testImages().count(), d.shape(),
+                d.inMemory() ? "in memory" : "streamed from disk");
     }
 }

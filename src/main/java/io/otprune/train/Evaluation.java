@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.otprune.data.Batches;
-import io.otprune.data.ImageSet;
+import io.otprune.data.Augmentation;
+import io.otprune.data.LabelledImages;
+import io.otprune.data.ReaderControl;
 import io.otprune.data.Normalization;
 import io.otprune.model.Network;
 
@@ -15,21 +17,23 @@ public record Evaluation(double loss, double accuracy, int samples) {
 
     /**
      * Evaluates in batches, each in a child manager of {@code manager} that is closed right after, so nothing is
-     * left behind.
+     * left behind. The batches are read ahead on the loader thread (a streamed test set is decoded there).
      */
-    public static Evaluation of(Network net, NDManager manager, ImageSet set, Normalization norm) {
+    public static Evaluation of(Network net, NDManager manager, LabelledImages set, Normalization norm) {
         GradMode.offOnThisThread();
         Batches batches = new Batches(set, norm, BATCH);
         int[] order = batches.order(0, 0, false);
         ParameterStore ps = new ParameterStore(manager, false);
         double lossSum = 0;
         long correct = 0;
-        for (int b = 0; b < batches.count(); b++) {
-            try (NDManager step = manager.newSubManager()) {
-                Batches.Batch batch = batches.batch(step, order, b);
-                NDArray logits = net.forward(ps, batch.images(), false);
-                lossSum += Losses.crossEntropy(logits, batch.labels()).getFloat() * batch.size();
-                correct += Losses.correct(logits, batch.labels());
+        try (Batches.Loader loader = batches.loader(order, 0, Augmentation.NONE, ReaderControl.NONE)) {
+            for (int b = 0; b < batches.count(); b++) {
+                try (NDManager step = manager.newSubManager()) {
+                    Batches.Batch batch = loader.next(step);
+                    NDArray logits = net.forward(ps, batch.images(), false);
+                    lossSum += Losses.crossEntropy(logits, batch.labels()).getFloat() * batch.size();
+                    correct += Losses.correct(logits, batch.labels());
+                }
             }
         }
         return new Evaluation(lossSum / set.count(), (double) correct / set.count(), set.count());

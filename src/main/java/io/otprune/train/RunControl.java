@@ -5,7 +5,7 @@ package io.otprune.train;
  * steers it (the GUI or a signal handler). The run calls {@link #checkpoint()} before every step: a pause blocks
  * there (no CPU used), a cancel throws there, so a run stops within one step.
  */
-public final class RunControl {
+public final class RunControl implements io.otprune.data.ReaderControl {
     private boolean paused;
     private volatile boolean cancelled;
 
@@ -27,8 +27,20 @@ public final class RunControl {
         return paused;
     }
 
+    @Override
     public boolean isCancelled() {
         return cancelled;
+    }
+
+    /**
+     * Blocks while paused, for helper threads (the batch loader): unlike {@link #checkpoint()} it neither throws
+     * nor turns an interrupt into a cancel, since the helper's owner decides what ends it.
+     */
+    @Override
+    public synchronized void awaitResumed() throws InterruptedException {
+        while (paused && !cancelled) {
+            wait();
+        }
     }
 
     /** Blocks while paused; throws once cancelled. */

@@ -8,11 +8,13 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.otprune.data.Batches;
-import io.otprune.data.ImageSet;
+import io.otprune.data.Augmentation;
+import io.otprune.data.LabelledImages;
 import io.otprune.data.Normalization;
 import io.otprune.model.Network;
 import io.otprune.util.ProcessMemory;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 
 /**
@@ -56,21 +58,22 @@ public final class TrainingLoop {
 
     private final Network net;
     private final NDManager manager;
-    private final ImageSet train;
-    private final ImageSet test;
+    private final LabelledImages train;
+    private final LabelledImages test;
     private final Normalization norm;
     private final TrainConfig config;
     private final Consumer<RunEvent> events;
     private final RunControl control;
     private final String phase;
     private StepHook hook = new StepHook() {};
+    private Augmentation augmentation = Augmentation.NONE;
 
     /**
      * @param manager the manager holding the network's parameters (on the run's device)
      * @param test    the split evaluated after every epoch (null: no evaluation)
      * @param phase   name reported in events (train, prune, finetune)
      */
-    public TrainingLoop(Network net, NDManager manager, ImageSet train, ImageSet test, Normalization norm,
+    public TrainingLoop(Network net, NDManager manager, LabelledImages train, LabelledImages test, Normalization norm,
             TrainConfig config, Consumer<RunEvent> events, RunControl control, String phase) {
         this.net = net;
         this.manager = manager;
@@ -88,6 +91,12 @@ public final class TrainingLoop {
         return this;
     }
 
+    /** Augments the training batches (seeded per epoch and sample); evaluation never is. */
+    public TrainingLoop withAugmentation(Augmentation augmentation) {
+        this.augmentation = augmentation;
+        return this;
+    }
+
     /** Builds the optimizer of a config for a given number of total steps (cosine decay to zero). */
     public static Optimizer optimizer(TrainConfig c, int totalSteps) {
         Tracker lr = Tracker.cosine().setBaseValue((float) c.learningRate()).optFinalValue(0f)
@@ -100,7 +109,8 @@ public final class TrainingLoop {
     }
 
     /** Evaluates with the hook's eval-time masks, in a manager closed right after. */
-    public static Evaluation evaluate(Network net, NDManager manager, ImageSet set, Normalization norm, StepHook hook) {
+    public static Evaluation evaluate(Network net, NDManager manager, LabelledImages set, Normalization norm,
+            StepHook hook) {
         try (NDManager eval = manager.newSubManager()) {
             hook.beforeEvaluation(eval);
             return Evaluation.of(net, eval, set, norm);
@@ -133,52 +143,60 @@ public final class TrainingLoop {
             double windowLoss = 0;
             long windowCorrect = 0, windowSamples = 0;
             long windowStart = System.nanoTime();
-            for (int b = 0; b < perEpoch; b++) {
-                control.checkpoint();
-                float loss;
-                long correct;
-                int n;
-                try (NDManager step = manager.newSubManager()) {
-                    Batches.Batch batch = batches.batch(step, order, b);
-                    n = batch.size();
-                    try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
-                        hook.beforeForward(step, globalStep); // inside the collector: masks are on the graph
-                        NDArray logits = net.forward(ps, batch.images(), true);
-                        NDArray lossArr = Losses.crossEntropy(logits, batch.labels());
-                        gc.backward(lossArr);
-                        loss = lossArr.getFloat();
-                        correct = Losses.correct(logits, batch.labels());
+            // the loader thread reads (decodes), augments and normalises ahead; pause and cancel reach it
+            try (Batches.Loader loader = batches.loader(order, epoch, augmentation, control)) {
+                for (int b = 0; b < perEpoch; b++) {
+                    control.checkpoint();
+                    float loss;
+                    long correct;
+                    int n;
+                    try (NDManager step = manager.newSubManager()) {
+                        Batches.Batch batch;
+                        try {
+                            batch = loader.next(step);
+                        } catch (CancellationException e) {
+                            throw new RunCancelledException();
+                        }
+                        n = batch.size();
+                        try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+                            hook.beforeForward(step, globalStep); // inside the collector: masks are on the graph
+                            NDArray logits = net.forward(ps, batch.images(), true);
+                            NDArray lossArr = Losses.crossEntropy(logits, batch.labels());
+                            gc.backward(lossArr);
+                            loss = lossArr.getFloat();
+                            correct = Losses.correct(logits, batch.labels());
+                        }
+                        if (!Float.isFinite(loss)) {
+                            throw new DivergenceException(String.format(
+                                    "loss became %s at epoch %d, step %d (learning rate %.3g): the run diverged; "
+                                            + "lower the learning rate", loss, epoch, b + 1,
+                                    lrTracker.getNewValue(globalStep)));
+                        }
+                        for (Parameter p : params) {
+                            NDArray w = p.getArray();
+                            NDArray g = w.getGradient();
+                            g.attach(step); // the gradient handle would otherwise live as long as the model
+                            optimizer.update(p.getId(), w, g);
+                        }
+                        hook.afterUpdate(step, globalStep);
                     }
-                    if (!Float.isFinite(loss)) {
-                        throw new DivergenceException(String.format(
-                                "loss became %s at epoch %d, step %d (learning rate %.3g): the run diverged; "
-                                        + "lower the learning rate", loss, epoch, b + 1,
-                                lrTracker.getNewValue(globalStep)));
+                    globalStep++;
+                    samplesSeen += n;
+                    epochLoss += (double) loss * n;
+                    epochCorrect += correct;
+                    windowLoss += (double) loss * n;
+                    windowCorrect += correct;
+                    windowSamples += n;
+                    if (globalStep % config.stepEventInterval() == 0 || b == perEpoch - 1) {
+                        double secs = (System.nanoTime() - windowStart) / 1e9;
+                        events.accept(new RunEvent.Step(phase, epoch, b + 1, perEpoch, globalStep, total,
+                                windowLoss / windowSamples, (double) windowCorrect / windowSamples,
+                                lrTracker.getNewValue(globalStep), windowSamples / Math.max(secs, 1e-9)));
+                        windowLoss = 0;
+                        windowCorrect = 0;
+                        windowSamples = 0;
+                        windowStart = System.nanoTime();
                     }
-                    for (Parameter p : params) {
-                        NDArray w = p.getArray();
-                        NDArray g = w.getGradient();
-                        g.attach(step); // the gradient handle would otherwise live as long as the model
-                        optimizer.update(p.getId(), w, g);
-                    }
-                    hook.afterUpdate(step, globalStep);
-                }
-                globalStep++;
-                samplesSeen += n;
-                epochLoss += (double) loss * n;
-                epochCorrect += correct;
-                windowLoss += (double) loss * n;
-                windowCorrect += correct;
-                windowSamples += n;
-                if (globalStep % config.stepEventInterval() == 0 || b == perEpoch - 1) {
-                    double secs = (System.nanoTime() - windowStart) / 1e9;
-                    events.accept(new RunEvent.Step(phase, epoch, b + 1, perEpoch, globalStep, total,
-                            windowLoss / windowSamples, (double) windowCorrect / windowSamples,
-                            lrTracker.getNewValue(globalStep), windowSamples / Math.max(secs, 1e-9)));
-                    windowLoss = 0;
-                    windowCorrect = 0;
-                    windowSamples = 0;
-                    windowStart = System.nanoTime();
                 }
             }
             double trainSecs = (System.nanoTime() - epochStart) / 1e9;

@@ -34,7 +34,7 @@ class SampleModelsTest {
             ModelInfo info = l.info();
             assertThat(info.params()).isEqualTo(l.network().paramCount());
             assertThat(info.flops()).isEqualTo(l.network().macs());
-            assertThat(info.trainingCommand()).startsWith("otprune train --model " + info.architecture().id());
+            assertThat(info.trainingCommand()).startsWith("otprune train --model " + info.name());
             assertThat(info.testAccuracy()).isGreaterThanOrEqualTo(FLOOR.get(name));
             boolean full = info.dataset().equals(Datasets.FASHION);
             if (full) {

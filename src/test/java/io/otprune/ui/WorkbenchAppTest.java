@@ -100,7 +100,7 @@ class WorkbenchAppTest {
         robot.interact(() -> vm().loadModel(bad));
         waitFor(20, () -> vm().error.get().contains("Cannot open model"));
         assertThat(vm().error.get()).contains("model.json");
-        assertThat(vm().model.get().info().architecture().id()).isEqualTo("lenet5"); // the old model stays
+        assertThat(vm().model.get().info().name()).isEqualTo("lenet5"); // the old model stays
         robot.lookup(".dialog-pane .button").queryAll().forEach(b -> robot.interact(() -> ((Button) b).fire()));
         assertThat(robot.lookup("#start").queryAs(Button.class).isDisabled()).isFalse();
     }
@@ -110,7 +110,7 @@ class WorkbenchAppTest {
         loaded(robot);
         Path mlp = Path.of(System.getProperty("otprune.samples")).resolve("mlp-300-100-fmnist");
         robot.interact(() -> vm().loadModel(mlp));
-        waitFor(60, () -> vm().model.get() != null && vm().model.get().info().architecture().id().equals("mlp-300-100"));
+        waitFor(60, () -> vm().model.get() != null && vm().model.get().info().name().equals("mlp-300-100"));
         robot.interact(() -> {
             vm().sparsity.set(0.9);
             vm().pruneEpochs.set(1);
@@ -157,7 +157,7 @@ class WorkbenchAppTest {
         loaded(robot);
         Path mlp = Path.of(System.getProperty("otprune.samples")).resolve("mlp-300-100-fmnist");
         robot.interact(() -> vm().loadModel(mlp));
-        waitFor(60, () -> vm().model.get().info().architecture().id().equals("mlp-300-100"));
+        waitFor(60, () -> vm().model.get().info().name().equals("mlp-300-100"));
         robot.interact(() -> {
             vm().pruneEpochs.set(20);
             vm().finetuneEpochs.set(0);

@@ -108,7 +108,7 @@ class WorkbenchViewModelTest {
         Path bad = Files.createDirectories(runs.resolve("bad"));
         vm.loadModel(bad);
         await(30, () -> vm.error.get().contains("Cannot open model"));
-        assertThat(vm.model.get().info().architecture().id()).isEqualTo("lenet5");
+        assertThat(vm.model.get().info().name()).isEqualTo("lenet5");
     }
 
     @Test
