@@ -86,6 +86,8 @@ public final class ChannelGraph {
     private final Map<String, List<Segment>> segments;
     private final Map<String, List<String>> gateNodes = new LinkedHashMap<>();
     private final Map<Space, NDArray> masks = new IdentityHashMap<>();
+    private final Map<Space, List<Node>> touching = new IdentityHashMap<>();
+    private List<Node> costly;
 
     private ChannelGraph(Network net, List<Space> spaces, Map<String, List<Segment>> segments) {
         this.net = net;
@@ -328,8 +330,13 @@ public final class ChannelGraph {
      * not in the map keep all): what the compact model will have.
      */
     public long[] countWith(Map<Space, Integer> kept) {
+        return countNodes(costly(), kept);
+    }
+
+    /** Parameters and multiply-adds of some nodes with the given channels kept. */
+    long[] countNodes(List<Node> nodes, Map<Space, Integer> kept) {
         long params = 0, macs = 0;
-        for (Node n : graph.nodes()) {
+        for (Node n : nodes) {
             long[] c = count(n, kept);
             params += c[0];
             macs += c[1];
@@ -337,12 +344,26 @@ public final class ChannelGraph {
         return new long[] {params, macs};
     }
 
+    /** The nodes with parameters or multiply-adds (the rest count 0 whatever is kept). */
+    private List<Node> costly() {
+        if (costly == null) {
+            costly = graph.nodes().stream().filter(n -> graph.params(n) > 0 || graph.macs(n) > 0).toList();
+        }
+        return costly;
+    }
+
+    /** The costly nodes whose inputs or output hold the space's channels: all that changes with its width. */
+    List<Node> nodesTouching(Space space) {
+        return touching.computeIfAbsent(space, s -> costly().stream().filter(n -> holds(n.name(), s)
+                || n.inputs().stream().anyMatch(i -> holds(i, s))).toList());
+    }
+
+    private boolean holds(String node, Space s) {
+        return segments.get(node).stream().anyMatch(seg -> seg.space() == s.id);
+    }
+
     /** Parameters and multiply-adds of one node with the given channels kept. */
     public long[] count(Node n, Map<Space, Integer> kept) {
-        if (n.op().params(graph.inShapes(n), graph.shape(n.name())) == 0
-                && n.op().macs(graph.inShapes(n), graph.shape(n.name())) == 0) {
-            return new long[2];
-        }
         List<int[]> in = resizedShapes(n, kept);
         int[] out = graph.shape(n.name()).clone();
         out[0] = width(n.name(), kept);

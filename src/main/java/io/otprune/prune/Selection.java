@@ -110,12 +110,15 @@ public final class Selection {
                 continue;
             }
             ChannelGraph.Space space = spaces.get(j);
+            // only the nodes that hold or read this space change: count them before and after
+            long before = graph.countNodes(graph.nodesTouching(space), counts)[measure];
             counts.put(space, kept[j] + 1);
-            long next = graph.countWith(counts)[measure];
+            long next = current - before + graph.countNodes(graph.nodesTouching(space), counts)[measure];
             if (next > target) {
                 counts.put(space, kept[j]);
                 break;
             }
+            current = next;
             keep[j][i] = true;
             kept[j]++;
         }

@@ -92,6 +92,35 @@ class WorkbenchAppTest {
         waitFor(20, () -> robot.lookup("#preview").queryAs(Label.class).getText().contains("weights"));
     }
 
+    /** A network the zoo does not have: every conv/linear node is listed, and its traced channel groups. */
+    @Test
+    void anyGraphListsItsLayersAndChannelGroups(FxRobot robot) throws Exception {
+        loaded(robot);
+        Path dir = runs.resolveSibling(runs.getFileName() + "-graph").resolve("mnv2");
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            io.otprune.model.Network n = new io.otprune.model.Network(io.otprune.model.TestGraphs.mobileNetStyle());
+            n.initialize(m);
+            io.otprune.model.ModelStore.save(dir, n, io.otprune.model.ModelInfo.builder().name("mobilenet-style")
+                    .network(n.graph()).classNames(io.otprune.data.Datasets.FASHION_CLASSES)
+                    .dataset(io.otprune.data.Datasets.FASHION_SMALL)
+                    .normalization(new io.otprune.data.Normalization(0.286, 0.353)).build(), false);
+        }
+        robot.interact(() -> vm().loadModel(dir));
+        waitFor(60, () -> vm().model.get() != null && vm().model.get().info().name().equals("mobilenet-style"));
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.TableView<?> layers = robot.lookup("#layers").queryAs(javafx.scene.control.TableView.class);
+        assertThat(layers.getItems()).hasSize(13);
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<String> hist = robot.lookup("#histLayer").queryAs(javafx.scene.control.ComboBox.class);
+        assertThat(hist.getItems()).contains("b1.dw", "b3.conv2", "fc2").hasSize(13);
+        robot.interact(() -> vm().granularity.set(io.otprune.prune.PruneConfig.Granularity.STRUCTURED));
+        waitFor(20, () -> hist.getItems().contains("b1.expand (+1 coupled)"));
+        assertThat(hist.getItems()).containsExactly("stem (+1 coupled)", "b1.expand (+1 coupled)", "b1.se.fc1",
+                "b2.left", "b2.right", "fc1");
+        waitFor(20, () -> robot.lookup("#preview").queryAs(Label.class).getText().contains("channels"));
+        io.otprune.util.Files2.deleteRecursively(dir.getParent());
+    }
+
     @Test
     void aCorruptModelShowsAnErrorAndKeepsTheWindowUsable(FxRobot robot) throws Exception {
         loaded(robot);
