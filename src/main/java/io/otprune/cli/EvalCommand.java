@@ -34,6 +34,9 @@ final class EvalCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager(Devices.resolve(device))) {
             ModelStore.Loaded m = ModelStore.load(model, manager);
             String dataId = data != null ? data : m.info().dataset();
+            if (dataId == null || dataId.isBlank()) {
+                throw new UsageException(model + " names no data set (an imported model): give --data");
+            }
             Dataset ds = Datasets.load(dataId);
             if (ds.train().height() != m.info().graph().height() || ds.train().width() != m.info().graph().width()) {
                 throw new UsageException("model expects " + m.info().graph().height() + "x"
