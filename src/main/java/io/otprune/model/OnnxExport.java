@@ -81,7 +81,7 @@ public final class OnnxExport {
             }
             if (!check.ok()) {
                 throw new IOException(check.line() + ": over the tolerance, " + target.getFileName()
-                        + " not written");
+                        + " not written" + knownCause(net.graph()));
             }
             Files2.shareable(tmp);
             Files2.move(tmp, target);
@@ -89,6 +89,21 @@ public final class OnnxExport {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * What ONNX Runtime is known to get wrong in a graph like this one: its Pad fusion (1.20) moves a zero Pad into
+     * the next MaxPool, whose padding is -inf, so the result differs wherever a window holds only negative values
+     * and padding. Exact after a ReLU; said here so that a refused export names the reason.
+     */
+    static String knownCause(Graph g) {
+        for (Node n : g.nodes()) {
+            if (n.op() instanceof Ops.MaxPool && g.has(n.input()) && g.node(n.input()).op() instanceof Ops.ZeroPad) {
+                return " (likely cause: node " + n.input() + " zero-pads the input of max pool " + n.name()
+                        + ", which ONNX Runtime fuses into the pool's -inf padding)";
+            }
+        }
+        return "";
     }
 
     private static ValueInfoProto value(String name, String batch, int... dims) {
