@@ -124,4 +124,18 @@ class OnnxCliTest {
     static String lastLine(String s) {
         return s.strip().lines().filter(l -> l.startsWith("total:")).findFirst().orElse("");
     }
+
+    @Test
+    void benchOnnxMeasuresFilesInAlternation() throws Exception {
+        Path json = tmp.resolve("b.json");
+        CliTest.Result r = run("bench", "onnx", "--onnx", FIXTURES.resolve("gemm.onnx") + ","
+                + FIXTURES.resolve("matmul_add.onnx"), "--batches", "1,4", "--runs", "5", "--warmup", "1",
+                "--out", json.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("gemm.onnx").contains("batch    4");
+        assertThat(Files.readString(json)).contains("\"benchmark\": \"onnx\"").contains("medianMs");
+        oneLineUsageError(run("bench", "onnx", "--onnx", tmp.resolve("none.onnx").toString()), "no such file");
+        oneLineUsageError(run("bench", "onnx", "--onnx", FIXTURES.resolve("not_onnx.onnx").toString(), "--out",
+                json.toString()), "ONNX Runtime cannot load it");
+    }
 }
