@@ -84,6 +84,34 @@ $m-dtp-0.34-s1/model,$m-dtp-0.5-s1/model,$m-gmp-0.34-s1/model,$m-gmp-0.5-s1/mode
 $R/sweep-depth-flops/resnet20-fmnist-dtp-0.5-s1/model,$R/sweep-depth-latency/resnet20-fmnist-dtp-0.5-s1/model,\
 $R/sweep-cpot/resnet20-fmnist-cpot-0.5-s1/model
 fi
+if [[ $step == all || $step == onnx ]]; then
+  # issue 14, ONNX in and out: import the large torchvision exports (docs/onnx/README.md: make-fixtures.py --large
+  # /tmp/onnx-large --zoo /tmp/onnx-zoo) and the zoo, each import checked by ONNX Runtime on the original file; export
+  # them back (checked again). With ONNX_DATA set to a data set of the models' 3x32x32 input (e.g. CIFAR-10 from the
+  # data branch), resnet18 and mobilenet_v2 are trained, pruned to 50% of their FLOPs as channels, exported, and
+  # ONNX Runtime's latency before/after is measured in alternation at batch 1 and 64.
+  O=$R/onnx; rm -rf $O; mkdir -p $O/models $O/onnx
+  for f in ${ONNX_LARGE:-/tmp/onnx-large}/*.onnx ${ONNX_ZOO:-/tmp/onnx-zoo}/*.onnx; do
+    n=$(basename "$(dirname "$f")")-$(basename "$f" .onnx)
+    if $J import "$f" --out $O/models/$n > $O/import-$n.log 2>&1; then
+      $J export --model $O/models/$n --onnx $O/onnx/$n.onnx > $O/export-$n.log 2>&1 || echo "export failed: $n"
+      echo "imported: $n ($(grep -o 'onnxruntime max |diff| = [^ ]*' $O/import-$n.log))"
+    else
+      echo "refused: $n: $(tail -1 $O/import-$n.log)"
+    fi
+  done | tee $O/import-summary.txt
+  if [[ -n "${ONNX_DATA:-}" ]]; then
+    for m in resnet18 mobilenet_v2; do
+      $J train --model $O/models/onnx-large-$m --data "$ONNX_DATA" --epochs ${ONNX_EPOCHS:-10} --out $O/train-$m --force
+      $J prune --model $O/train-$m/model --data "$ONNX_DATA" --granularity structured --budget flops --sparsity 0.5 \
+        --prune-epochs ${ONNX_PRUNE_EPOCHS:-2} --finetune-epochs ${ONNX_FINETUNE_EPOCHS:-2} --out $O/prune-$m --force
+      $J export --model $O/train-$m/model --onnx $O/onnx/$m-dense.onnx --force
+      $J export --model $O/prune-$m/model --onnx $O/onnx/$m-pruned-flops-0.5.onnx --force
+      $J bench onnx --onnx $O/onnx/$m-dense.onnx,$O/onnx/$m-pruned-flops-0.5.onnx --batches 1,64 --runs 31 \
+        --out $O/bench-onnx-$m.json
+    done
+  fi
+fi
 if [[ $step == all || $step == gui ]]; then
   # the window's own figures (issue: workbench window): launch time, FX pulse time, FX task delay, UI work and threads' CPU during a run, and
   # training throughput with the window and live charts vs the CLI running the very command the window wrote in

@@ -37,6 +37,9 @@ final class EvalCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager(Devices.resolve(device))) {
             ModelStore.Loaded m = ModelStore.load(model, manager);
             String dataId = data != null ? data : m.info().dataset();
+            if (dataId == null || dataId.isBlank()) {
+                throw new UsageException(model + " names no data set (an imported model): give --data");
+            }
             io.otprune.model.Graph g = m.info().graph();
             Dataset ds = Datasets.load(dataId, dataFlags.options().withShape(
                     new io.otprune.data.ImageShape(g.inChannels(), g.height(), g.width())),

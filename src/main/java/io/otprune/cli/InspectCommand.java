@@ -55,7 +55,9 @@ final class InspectCommand implements Callable<Integer> {
         Graph g = net.graph();
         sb.append(String.format("%s: input %dx%dx%d, %d classes, %d nodes%n", info == null ? "graph" : info.name(),
                 g.inChannels(), g.height(), g.width(), g.classes(), g.nodes().size()));
-        if (info != null) {
+        if (info != null && (info.dataset() == null || info.dataset().isBlank())) {
+            sb.append(String.format("no data set (imported: %s), test accuracy not measured%n", info.trainingCommand()));
+        } else if (info != null) {
             sb.append(String.format("trained on %s, test accuracy %.2f%% (%d samples), seed %d%n", info.dataset(),
                     100 * info.testAccuracy(), info.testSamples(), info.seed()));
         }

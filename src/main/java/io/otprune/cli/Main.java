@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "otprune", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Optimal-transport pruning workbench: train, prune, evaluate and inspect small vision models.",
         subcommands = {TrainCommand.class, PruneCommand.class, SweepCommand.class, EvalCommand.class, InspectCommand.class, DataCommand.class, BenchCommand.class,
+                ImportCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -24,7 +24,8 @@ public final class Ops {
     /** Every op by its model.json name: the one list to extend with a new op. */
     public static final Map<String, Class<? extends Op>> TYPES = types(Conv.class, Linear.class, BatchNorm.class,
             Relu.class, Clip.class, Sigmoid.class, HardSigmoid.class, HardSwish.class, Silu.class, MaxPool.class,
-            AvgPool.class, GlobalAvgPool.class, Add.class, Mul.class, Concat.class, Flatten.class, Identity.class);
+            AvgPool.class, GlobalAvgPool.class, Add.class, Mul.class, Concat.class, Flatten.class, Identity.class,
+            ZeroPad.class, Unflatten.class);
 
     @SafeVarargs
     private static Map<String, Class<? extends Op>> types(Class<? extends Op>... classes) {
@@ -320,8 +321,21 @@ public final class Ops {
 
         @Override
         public NDArray forward(Block b, ParameterStore ps, List<NDArray> x, boolean training) {
-            return Pool.avgPool2d(x.get(0), new Shape(kernel[0], kernel[1]), new Shape(stride[0], stride[1]),
-                    new Shape(pad[0], pad[1]), ceil, countPad);
+            NDArray in = x.get(0);
+            NDArray mean = pool(in);
+            if (countPad || (pad[0] == 0 && pad[1] == 0)) {
+                return mean;
+            }
+            // DJL 0.35.1's PyTorch avgPool2d ignores countIncludePad (always counts the padding), so the mean over
+            // the real values is the padded mean divided by the padded mean of ones (the share of real values)
+            long[] s = in.getShape().getShape();
+            NDArray ones = in.getManager().ones(new Shape(1, 1, s[2], s[3]), in.getDataType(), in.getDevice());
+            return mean.div(pool(ones));
+        }
+
+        private NDArray pool(NDArray in) {
+            return Pool.avgPool2d(in, new Shape(kernel[0], kernel[1]), new Shape(stride[0], stride[1]),
+                    new Shape(pad[0], pad[1]), ceil, true);
         }
     }
 
@@ -343,6 +357,39 @@ public final class Ops {
         public NDArray forward(Block b, ParameterStore ps, List<NDArray> x, boolean training) {
             NDArray y = Pool.globalAvgPool2d(x.get(0));
             return y.reshape(y.getShape().get(0), y.getShape().get(1), 1, 1);
+        }
+    }
+
+    /**
+     * Zero padding of a feature map, possibly uneven (PyTorch's ZeroPad2d, ONNX Pad): what a conv's or pool's own
+     * padding cannot say. Even padding in front of a conv or an average pool is folded into it when a graph is
+     * imported; this op holds the rest.
+     */
+    public record ZeroPad(int top, int left, int bottom, int right) implements Op {
+        public ZeroPad {
+            if (top < 0 || left < 0 || bottom < 0 || right < 0) {
+                throw new IllegalArgumentException("zero padding cannot be negative: " + top + ", " + left + ", "
+                        + bottom + ", " + right);
+            }
+        }
+
+        @Override public String type() { return "zero-pad"; }
+
+        @Override
+        public int[] outShape(List<int[]> in) {
+            int[] x = in.get(0);
+            if (x.length != 3) {
+                throw new IllegalArgumentException("padding expects a feature map, got " + Arrays.toString(x));
+            }
+            return new int[] {x[0], x[1] + top + bottom, x[2] + left + right};
+        }
+
+        @Override public ChannelFlow channelFlow() { return ChannelFlow.PASS; }
+
+        @Override
+        public NDArray forward(Block b, ParameterStore ps, List<NDArray> x, boolean training) {
+            // pairs from the last axis backwards, as torch's F.pad: (left, right) of W, then (top, bottom) of H
+            return x.get(0).pad(new Shape(left, right, top, bottom), 0);
         }
     }
 
@@ -450,6 +497,29 @@ public final class Ops {
         @Override
         public NDArray forward(Block b, ParameterStore ps, List<NDArray> x, boolean training) {
             return x.get(0).reshape(x.get(0).getShape().get(0), -1);
+        }
+    }
+
+    /**
+     * (F) → (F, 1, 1): a vector of per-channel values as a 1×1 map, e.g. a squeeze-and-excitation gate computed by
+     * linear layers and multiplied into a map. Feature f is channel f, so channels pass through unchanged.
+     */
+    public record Unflatten() implements Op {
+        @Override public String type() { return "unflatten"; }
+
+        @Override
+        public int[] outShape(List<int[]> in) {
+            if (in.get(0).length != 1) {
+                throw new IllegalArgumentException("expects a vector, got " + Arrays.toString(in.get(0)));
+            }
+            return new int[] {in.get(0)[0], 1, 1};
+        }
+
+        @Override public ChannelFlow channelFlow() { return ChannelFlow.PASS; }
+
+        @Override
+        public NDArray forward(Block b, ParameterStore ps, List<NDArray> x, boolean training) {
+            return x.get(0).reshape(x.get(0).getShape().get(0), -1, 1, 1);
         }
     }
 }

@@ -148,7 +148,7 @@ public class WorkbenchApp extends Application {
                 k.consume();
             }
         });
-        // drag and drop of a model folder
+        // drag and drop of a model folder or an .onnx file
         scene.setOnDragOver(d -> {
             if (d.getDragboard().hasFiles()) {
                 d.acceptTransferModes(TransferMode.COPY);
@@ -344,11 +344,25 @@ public class WorkbenchApp extends Application {
         tip(models, "Pick one of the sample models shipped with the workbench");
         Button open = new Button("Open model…");
         open.setId("openModel");
-        tip(open, "Open a model folder (model.json + model.params); you can also drop a folder on the window");
+        tip(open, "Open a model folder (model.json + model.params); you can also drop a folder or an .onnx file on "
+                + "the window");
         open.setOnAction(e -> {
             DirectoryChooser ch = new DirectoryChooser();
             ch.setTitle("Open a model folder");
             File f = ch.showDialog(stage);
+            if (f != null) {
+                vm.loadModel(f.toPath());
+            }
+        });
+        Button openOnnx = new Button("Open ONNX…");
+        openOnnx.setId("openOnnx");
+        tip(openOnnx, "Import an .onnx file (exported from PyTorch or anything else) into a model folder under "
+                + vm.importedModelsRoot() + " and open it; you can also drop the file on the window");
+        openOnnx.setOnAction(e -> {
+            javafx.stage.FileChooser ch = new javafx.stage.FileChooser();
+            ch.setTitle("Open an ONNX model");
+            ch.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("ONNX models", "*.onnx"));
+            File f = ch.showOpenDialog(stage);
             if (f != null) {
                 vm.loadModel(f.toPath());
             }
@@ -396,7 +410,7 @@ public class WorkbenchApp extends Application {
         models.setMinWidth(190);
         data.setMinWidth(190);
         open.setMinWidth(Label.USE_PREF_SIZE);
-        HBox bar = new HBox(10, modelLabel, models, open, dataLabel, data, spacer(), device);
+        HBox bar = new HBox(10, modelLabel, models, open, openOnnx, dataLabel, data, spacer(), device);
         bar.setAlignment(Pos.CENTER_LEFT);
         info.setStyle("-fx-text-fill: #444;");
         VBox box = new VBox(4, bar, info);
@@ -640,6 +654,20 @@ public class WorkbenchApp extends Application {
         exportModel.setId("exportModel");
         tip(exportModel, "Copy the pruned model (compact for structured runs) to a new folder");
         exportModel.setOnAction(e -> exportModel(window(rs)));
+        Button exportOnnx = new Button("Export ONNX…");
+        exportOnnx.setId("exportOnnx");
+        tip(exportOnnx, "Write the pruned model (compact for structured and depth runs) as ONNX opset 13, checked by "
+                + "running it in ONNX Runtime against this model (not written if they differ by more than 1e-4)");
+        exportOnnx.setOnAction(e -> {
+            javafx.stage.FileChooser ch = new javafx.stage.FileChooser();
+            ch.setTitle("ONNX file to write");
+            ch.setInitialFileName(vm.lastRunDir.get() == null ? "model.onnx" : vm.lastRunDir.get().getFileName()
+                    + ".onnx");
+            File f = ch.showSaveDialog(window(rs));
+            if (f != null) {
+                vm.exportOnnx(f.toPath());
+            }
+        });
         Button exportCsv = new Button("Export metrics CSV…");
         exportCsv.setId("exportCsv");
         tip(exportCsv, "Write the run's step, epoch and prune events as CSV files into a folder");
@@ -649,11 +677,11 @@ public class WorkbenchApp extends Application {
         reproduce.textProperty().bind(Bindings.createStringBinding(() -> vm.lastRunDir.get() == null ? ""
                 : "run.json (reproduce with the CLI: its \"command\"): " + vm.lastRunDir.get().resolve("run.json"),
                 vm.lastRunDir));
-        for (Button b : List.of(exportModel, exportCsv)) {
+        for (Button b : List.of(exportModel, exportOnnx, exportCsv)) {
             b.disableProperty().bind(vm.summary.isNull());
         }
         tip(reproduce, "Charts export to PNG from their right-click menu");
-        VBox resultBox = new VBox(6, rs, new HBox(8, exportModel, exportCsv), reproduce);
+        VBox resultBox = new VBox(6, rs, new HBox(8, exportModel, exportOnnx, exportCsv), reproduce);
         resultBox.setPadding(new Insets(4));
         TabPane tabs = new TabPane(new Tab("Layers", table), new Tab("Result", resultBox),
                 new Tab("History", history()));

@@ -221,17 +221,21 @@ public final class WorkbenchViewModel implements AutoCloseable {
                 .orElse(sampleModels.isEmpty() ? null : sampleModels.get(0));
     }
 
-    /** Loads a model folder on the helper thread; a bad folder sets {@link #error} and keeps the current model. */
-    public void loadModel(Path dir) {
-        status.set("loading " + dir.getFileName() + "…");
+    /**
+     * Loads a model folder, or imports an .onnx file first (into a new folder under {@link #importedModelsRoot}), on
+     * the helper thread; a bad folder or file sets {@link #error} and keeps the current model.
+     */
+    public void loadModel(Path path) {
+        status.set((isOnnx(path) ? "importing " : "loading ") + path.getFileName() + "…");
         helper.submit(() -> {
             try {
+                Path dir = isOnnx(path) ? importOnnx(path) : path;
                 ModelPreview p = ModelPreview.load(dir);
                 fx.accept(() -> {
                     ModelPreview old = model.get();
                     modelDir.set(dir);
                     model.set(p);
-                    dataId.set(p.info().dataset().equals(Datasets.FASHION) && !fashionInstalled()
+                    dataId.set(Datasets.FASHION.equals(p.info().dataset()) && !fashionInstalled()
                             ? Datasets.FASHION_SMALL : defaultDataFor(p));
                     error.set("");
                     status.set("ready");
@@ -239,7 +243,7 @@ public final class WorkbenchViewModel implements AutoCloseable {
                         helper.submit(old::close);
                     }
                 });
-            } catch (ModelFormatException | RuntimeException e) {
+            } catch (ModelFormatException | java.io.IOException | RuntimeException e) {
                 fx.accept(() -> {
                     error.set("Cannot open model: " + e.getMessage());
                     status.set("ready");
@@ -248,12 +252,55 @@ public final class WorkbenchViewModel implements AutoCloseable {
         });
     }
 
+    static boolean isOnnx(Path p) {
+        return p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")
+                && java.nio.file.Files.isRegularFile(p);
+    }
+
+    /** Where imported .onnx files become model folders: beside the runs folder (~/.otprune/models). */
+    public Path importedModelsRoot() {
+        return runsRoot.toAbsolutePath().getParent().resolve("models");
+    }
+
+    /** Imports an .onnx file into a new folder named after it (never over an existing one); on the helper thread. */
+    private Path importOnnx(Path file) throws ModelFormatException, java.io.IOException {
+        String base = file.getFileName().toString().replaceFirst("(?i)\\.onnx$", "");
+        Path dir = importedModelsRoot().resolve(base);
+        for (int k = 2; java.nio.file.Files.exists(dir); k++) {
+            dir = importedModelsRoot().resolve(base + "-" + k);
+        }
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            io.otprune.model.OnnxImport.importTo(file, dir, base, m);
+        }
+        return dir;
+    }
+
+    /** Exports the last run's model as ONNX, checked by ONNX Runtime, on the helper thread; the result in status. */
+    public void exportOnnx(Path out) {
+        PruneSummary s = summary.get();
+        if (s == null) {
+            return;
+        }
+        status.set("exporting " + out.getFileName() + "…");
+        helper.submit(() -> {
+            try {
+                var check = io.otprune.model.OnnxExport.exportFolder(Path.of(s.modelDir()), out, false);
+                fx.accept(() -> status.set("exported " + out + " · " + check.line()));
+            } catch (ModelFormatException | java.io.IOException | RuntimeException e) {
+                fx.accept(() -> error.set("ONNX export failed: " + e.getMessage()));
+            }
+        });
+    }
+
     private static boolean fashionInstalled() {
         return Datasets.choices().stream().anyMatch(c -> c.id().equals(Datasets.FASHION) && c.available());
     }
 
-    private static String defaultDataFor(ModelPreview p) {
+    private String defaultDataFor(ModelPreview p) {
         String d = p.info().dataset();
+        if (d == null || d.isBlank()) {
+            return dataId.get() != null ? dataId.get() : Datasets.FASHION_SMALL; // an imported model names none
+        }
         return d.equals(Datasets.FASHION) ? Datasets.FASHION_SMALL : d; // the embedded subset runs in minutes
     }
 

@@ -127,7 +127,7 @@ class WorkbenchAppTest {
         Path bad = Files.createTempDirectory("otprune-bad-model");
         Files.writeString(bad.resolve("model.json"), "{ not json");
         robot.interact(() -> vm().loadModel(bad));
-        waitFor(20, () -> vm().error.get().contains("Cannot open model"));
+        waitFor(90, () -> vm().error.get().contains("Cannot open model")); // queued behind the data preload
         assertThat(vm().error.get()).contains("model.json");
         assertThat(vm().model.get().info().name()).isEqualTo("lenet5"); // the old model stays
         robot.lookup(".dialog-pane .button").queryAll().forEach(b -> robot.interact(() -> ((Button) b).fire()));
