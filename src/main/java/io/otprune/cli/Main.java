@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "otprune", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Optimal-transport pruning workbench: train, prune, evaluate and inspect small vision models.",
-        subcommands = {TrainCommand.class, PruneCommand.class, SweepCommand.class, EvalCommand.class, InspectCommand.class, DataCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, PruneCommand.class, ResumeCommand.class, RunsCommand.class, SweepCommand.class, EvalCommand.class, InspectCommand.class, DataCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -24,11 +24,52 @@ public final class RunDirectory implements AutoCloseable {
 
     private final Path dir;
     private final BufferedWriter metrics;
+    private long metricsBytes;
 
     private RunDirectory(Path dir) throws IOException {
         this.dir = dir;
         this.metrics = Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    }
+
+    private RunDirectory(Path dir, long metricsBytes) throws IOException {
+        this.dir = dir;
+        Path m = dir.resolve(METRICS);
+        long size = Files.exists(m) ? Files.size(m) : -1;
+        if (size < metricsBytes) {
+            throw new IOException(m + " is shorter (" + size + " bytes) than when the checkpoint was written ("
+                    + metricsBytes + " bytes)");
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(m, StandardOpenOption.WRITE)) {
+            ch.truncate(metricsBytes);
+        }
+        this.metricsBytes = metricsBytes;
+        this.metrics = Files.newBufferedWriter(m, StandardCharsets.UTF_8, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
+    }
+
+    /**
+     * Reopens the folder of an interrupted run to continue it: metrics.jsonl is cut back to the {@code metricsBytes}
+     * it had when the checkpoint was written (what came after is written again by the resumed run), and a model
+     * folder or temporary files from the interrupted end are removed.
+     */
+    public static RunDirectory reopen(Path dir, long metricsBytes) throws IOException {
+        Files2.deleteRecursively(dir.resolve(MODEL_DIR));
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith("." + MODEL_DIR + ".") || (n.startsWith(".") && n.endsWith(".tmp"))) {
+                    Files2.deleteRecursively(p);
+                }
+            }
+        }
+        Files.deleteIfExists(dir.resolve(SUMMARY));
+        return new RunDirectory(dir, metricsBytes);
+    }
+
+    /** Bytes of metrics.jsonl written so far (all flushed). */
+    public synchronized long metricsBytes() {
+        return metricsBytes;
     }
 
     /**
@@ -46,6 +87,7 @@ public final class RunDirectory implements AutoCloseable {
         if (force) {
             Files2.deleteRecursively(dir.resolve(MODEL_DIR));
             Files.deleteIfExists(dir.resolve(SUMMARY));
+            Checkpoint.removeAll(dir); // another run's checkpoint must never be resumed with this run.json
         }
         return new RunDirectory(dir);
     }
@@ -76,9 +118,10 @@ public final class RunDirectory implements AutoCloseable {
             line.addProperty("type", e.type());
             line.addProperty("time", System.currentTimeMillis());
             obj.entrySet().forEach(en -> line.add(en.getKey(), en.getValue()));
-            metrics.write(Json.COMPACT.toJson(line));
-            metrics.newLine();
+            String text = Json.COMPACT.toJson(line) + "\n";
+            metrics.write(text);
             metrics.flush();
+            metricsBytes += text.getBytes(StandardCharsets.UTF_8).length;
         } catch (IOException ex) {
             throw new java.io.UncheckedIOException(dir.resolve(METRICS) + ": cannot write", ex);
         }
