@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * like the uninterrupted run with the same seed: the same weights (model.params digest), the same summary (but
  * time and latency), the same metrics.jsonl events (but clock fields and one "resumed" line).
  */
-class ResumeTest {
+public class ResumeTest {
     static final String MODEL = Path.of("sample-models/mlp-300-100-fmnist").toAbsolutePath().toString();
 
     @TempDir
@@ -40,12 +40,16 @@ class ResumeTest {
     /** 1,500 training and 300 test images of fashion-mnist-small as an IDX folder: short epochs. */
     @BeforeAll
     static void tinyData() throws Exception {
+        data = tinyData(shared.resolve("tiny")).toString();
+    }
+
+    /** Writes the tiny IDX data set into {@code dir} (for other tests too). */
+    public static Path tinyData(Path dir) throws Exception {
         Dataset d = Datasets.load("fashion-mnist-small");
-        Path dir = shared.resolve("tiny");
         Files.createDirectories(dir);
         idx(d.train().load(), 1500, dir, "train");
         idx(d.test().load(), 300, dir, "t10k");
-        data = dir.toString();
+        return dir;
     }
 
     static void idx(ImageSet s, int n, Path dir, String prefix) throws Exception {
