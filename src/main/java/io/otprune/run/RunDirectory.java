@@ -3,7 +3,6 @@ package io.otprune.run;
 import io.otprune.train.RunEvent;
 import io.otprune.util.Files2;
 import io.otprune.util.Json;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,13 +22,14 @@ public final class RunDirectory implements AutoCloseable {
     public static final String MODEL_DIR = "model";
 
     private final Path dir;
-    private final BufferedWriter metrics;
+    /** Each event line goes out in one write of its bytes, so a killed process leaves whole lines. */
+    private final java.nio.channels.FileChannel metrics;
     private long metricsBytes;
 
     private RunDirectory(Path dir) throws IOException {
         this.dir = dir;
-        this.metrics = Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        this.metrics = java.nio.channels.FileChannel.open(dir.resolve(METRICS), StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
     }
 
     private RunDirectory(Path dir, long metricsBytes) throws IOException {
@@ -44,8 +44,7 @@ public final class RunDirectory implements AutoCloseable {
             ch.truncate(metricsBytes);
         }
         this.metricsBytes = metricsBytes;
-        this.metrics = Files.newBufferedWriter(m, StandardCharsets.UTF_8, StandardOpenOption.APPEND,
-                StandardOpenOption.WRITE);
+        this.metrics = java.nio.channels.FileChannel.open(m, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }
 
     /**
@@ -118,10 +117,12 @@ public final class RunDirectory implements AutoCloseable {
             line.addProperty("type", e.type());
             line.addProperty("time", System.currentTimeMillis());
             obj.entrySet().forEach(en -> line.add(en.getKey(), en.getValue()));
-            String text = Json.COMPACT.toJson(line) + "\n";
-            metrics.write(text);
-            metrics.flush();
-            metricsBytes += text.getBytes(StandardCharsets.UTF_8).length;
+            byte[] bytes = (Json.COMPACT.toJson(line) + "\n").getBytes(StandardCharsets.UTF_8);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                metrics.write(buf);
+            }
+            metricsBytes += bytes.length;
         } catch (IOException ex) {
             throw new java.io.UncheckedIOException(dir.resolve(METRICS) + ": cannot write", ex);
         }
