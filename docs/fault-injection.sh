@@ -76,7 +76,7 @@ print(last)")
     echo "$i,$at,$last,$ckpt,$state,$bad1,$rc,$bad2,$state2,$peq,$seq_" | tee -a "$CSV"
 done
 after=$(digest)
-echo "input model digest before $before after $after: $([ "$before" = "$after" ] && echo unchanged || echo CHANGED)" | tee -a "$CSV.txt"
+echo "input model digest before $before after $after: $([ "$before" = "$after" ] && echo unchanged || echo CHANGED)" | tee "$CSV.txt"
 python3 - "$CSV" "$T" >> "$CSV.txt" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
