@@ -7,7 +7,7 @@
 set -u
 cd "$(dirname "$0")/.."
 N=${1:-20}
-WORK=${WORK:-$(mktemp -d /tmp/otprune-fault.XXXX)}
+WORK=${WORK:-$(mktemp -d /tmp/otprune-fault.XXXX)}; mkdir -p "$WORK"
 CSV=docs/results/fault-injection.csv
 MODEL=${MODEL:-sample-models/mlp-300-100-fmnist}
 OTP="java -cp target/otprune.jar:target/lib/* io.otprune.cli.Main"
