@@ -11,7 +11,19 @@ WORK=${WORK:-$(mktemp -d /tmp/otprune-fault.XXXX)}; mkdir -p "$WORK"
 CSV=docs/results/fault-injection.csv
 MODEL=${MODEL:-sample-models/mlp-300-100-fmnist}
 OTP="java -cp target/otprune.jar:target/lib/* io.otprune.cli.Main"
-ARGS=(--model "$MODEL" --data fashion-mnist-small --method dtp --granularity structured --budget params
+# short epochs: 1,500 training and 300 test images of the embedded Fashion-MNIST subset, as an IDX folder
+DATA=${DATA:-$WORK/data}
+python3 - "$DATA" <<'PY'
+import gzip, os, struct, sys
+src, dst = 'assets/datasets/fashion-mnist-small', sys.argv[1]
+os.makedirs(dst, exist_ok=True)
+for split, n in (('train', 1500), ('t10k', 300)):
+    img = gzip.open(f'{src}/{split}-images-idx3-ubyte.gz').read()
+    lab = gzip.open(f'{src}/{split}-labels-idx1-ubyte.gz').read()
+    open(f'{dst}/{split}-images-idx3-ubyte', 'wb').write(struct.pack('>IIII', 0x803, n, 28, 28) + img[16:16 + n * 784])
+    open(f'{dst}/{split}-labels-idx1-ubyte', 'wb').write(struct.pack('>II', 0x801, n) + lab[8:8 + n])
+PY
+ARGS=(--model "$MODEL" --data "$DATA" --method dtp --granularity structured --budget params
       --sparsity 0.5 --prune-epochs 2 --finetune-epochs 1 --seed 7 --device cpu)
 digest() { find "$MODEL" -type f | sort | xargs sha256sum | sha256sum | cut -c1-16; }
 # every JSON file and every metrics line parses; prints the number of files that do not

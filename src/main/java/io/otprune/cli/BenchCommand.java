@@ -35,7 +35,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; each writes its figures as JSON.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Ot.class, BenchCommand.Overhead.class,
+        subcommands = {BenchCommand.Train.class, BenchCommand.Ot.class, BenchCommand.Overhead.class, FuzzCommand.class,
                 BenchCommand.LatencyCmd.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -34,7 +34,7 @@ public final class Main implements Runnable {
             boolean verbose = parseResult.hasMatchedOption("--verbose")
                     || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
             if (ex instanceof UsageException) {
-                commandLine.getErr().println("otprune: " + ex.getMessage());
+                commandLine.getErr().println("otprune: " + oneLine(ex)); // messages quoting a parser can hold newlines
                 return 2;
             }
             commandLine.getErr().println("otprune: error: " + oneLine(ex));
