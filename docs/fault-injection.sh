@@ -73,16 +73,16 @@ try:
 except Exception: pass
 print(last)")
     ckpt=$([ -e "$out/checkpoint" ] || [ -e "$out/.checkpoint.new" ] || [ -e "$out/.checkpoint.old" ] && echo yes || echo no)
-    state=$($OTP runs "$out" 2>&1 | head -1 | awk '{print $1}')
+    if [ -d "$out" ]; then state=$($OTP runs "$out" 2>&1 | head -1 | awk '{print $1}'); else state=no-folder; fi
     bad1=$(parses "$out")
-    if [ "$state" = finished ]; then
+    if [ "$state" = finished ] || [ "$state" = no-folder ]; then
         rc=0
     else
         $OTP resume "$out" > "$out.resume.log" 2>&1
         rc=$?
     fi
     bad2=$(parses "$out")
-    state2=$($OTP runs "$out" 2>&1 | head -1 | awk '{print $1}')
+    if [ -d "$out" ]; then state2=$($OTP runs "$out" 2>&1 | head -1 | awk '{print $1}'); else state2=no-folder; fi
     peq=$([ -f "$out/model/model.params" ] && [ "$(sha256sum "$out/model/model.params" | cut -c1-64)" = "$ref_params" ] && echo yes || echo no)
     seq_=$([ -f "$out/summary.json" ] && [ "$(summary_of "$out")" = "$ref_summary" ] && echo yes || echo no)
     echo "$i,$at,$last,$ckpt,$state,$bad1,$rc,$bad2,$state2,$peq,$seq_" | tee -a "$CSV"
@@ -96,9 +96,9 @@ n = len(rows)
 def count(f): return sum(1 for r in rows if f(r))
 print(f"reference run {float(sys.argv[2]):.1f} s; {n} kills")
 print("killed while: " + ", ".join(f"{k} {count(lambda r, k=k: r['last_event'] == k)}" for k in sorted({r['last_event'] for r in rows})))
-print(f"state after kill: interrupted {count(lambda r: r['state_after_kill'] == 'interrupted')}, finished {count(lambda r: r['state_after_kill'] == 'finished')}, other {count(lambda r: r['state_after_kill'] not in ('interrupted', 'finished'))}")
+print(f"state after kill: interrupted {count(lambda r: r['state_after_kill'] == 'interrupted')}, finished {count(lambda r: r['state_after_kill'] == 'finished')}, no run folder yet (killed while the JVM started or read the data) {count(lambda r: r['state_after_kill'] == 'no-folder')}, other {count(lambda r: r['state_after_kill'] not in ('interrupted', 'finished', 'no-folder'))}")
 print(f"unparsable files after kill: {sum(int(r['unparsable_after_kill']) for r in rows)}; after resume: {sum(int(r['unparsable_after_resume']) for r in rows)}")
-print(f"resumed to a finished run: {count(lambda r: r['resume_exit'] == '0' and r['state_after_resume'] == 'finished')} of {n}")
+print(f"run folders resumed to (or already) a finished run: {count(lambda r: r['resume_exit'] == '0' and r['state_after_resume'] == 'finished')} of {count(lambda r: r['state_after_kill'] != 'no-folder')}")
 print(f"final model.params identical to the uninterrupted run: {count(lambda r: r['params_equal'] == 'yes')} of {n}; summary accuracy and sparsity identical: {count(lambda r: r['summary_equal'] == 'yes')} of {n}")
 PY
 cat "$CSV.txt"
