@@ -1,6 +1,7 @@
 package io.otprune.cli;
 
 import io.otprune.model.ModelFormatException;
+import io.otprune.model.ModelStore;
 import io.otprune.model.OnnxExport;
 import io.otprune.model.OnnxRuntimeCheck;
 import java.nio.file.Files;
@@ -37,7 +38,8 @@ final class ExportCommand implements Callable<Integer> {
         }
         try {
             OnnxRuntimeCheck.Result check = OnnxExport.exportFolder(model, onnx, force);
-            System.out.printf("exported %s -> %s (opset %d, %,d bytes)%n", model, onnx, OnnxExport.OPSET,
+            System.out.printf("exported %s -> %s (opset %d, %,d bytes)%n", ModelStore.readInfo(model).name(), onnx,
+                    OnnxExport.OPSET,
                     Files.size(onnx));
             System.out.println(check.line());
             return 0;

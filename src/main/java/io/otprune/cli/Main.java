@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "otprune", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Optimal-transport pruning workbench: train, prune, evaluate and inspect small vision models.",
-        subcommands = {TrainCommand.class, PruneCommand.class, SweepCommand.class, EvalCommand.class, InspectCommand.class, DataCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, PruneCommand.class, ResumeCommand.class, RunsCommand.class,
+                SweepCommand.class, EvalCommand.class, InspectCommand.class, DataCommand.class, BenchCommand.class,
                 ImportCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -35,7 +36,7 @@ public final class Main implements Runnable {
             boolean verbose = parseResult.hasMatchedOption("--verbose")
                     || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
             if (ex instanceof UsageException) {
-                commandLine.getErr().println("otprune: " + ex.getMessage());
+                commandLine.getErr().println("otprune: " + oneLine(ex)); // messages quoting a parser can hold newlines
                 return 2;
             }
             commandLine.getErr().println("otprune: error: " + oneLine(ex));

@@ -38,7 +38,7 @@ public final class Baselines {
      * masks recomputed from current magnitudes 20 times over the phase (and at its end, exactly at S), pruned
      * weights held at zero after every step.
      */
-    public static final class Gmp implements TrainingLoop.StepHook {
+    public static final class Gmp implements TrainingLoop.StepHook, TrainingLoop.Resumable {
         private final PruneUnits units;
         private final List<UnitSet> sets;
         private final PruneConfig config;
@@ -74,6 +74,32 @@ public final class Baselines {
                 masks = new HardMasks(sets, keep, manager);
             } else if (masks != null) {
                 masks.enforce();
+            }
+        }
+
+        /** The masks in force (none before the first recomputation). */
+        @Override
+        public void save(io.otprune.train.TrainState out) {
+            out.put("gmp.masks", masks == null ? 0 : 1);
+            if (masks != null) {
+                for (int j = 0; j < sets.size(); j++) {
+                    out.put("gmp.keep." + j, masks.keep()[j]);
+                }
+            }
+        }
+
+        @Override
+        public void restore(io.otprune.train.TrainState in) {
+            if (masks != null) {
+                masks.close();
+                masks = null;
+            }
+            if (in.getInt("gmp.masks") == 1) {
+                boolean[][] keep = new boolean[sets.size()][];
+                for (int j = 0; j < keep.length; j++) {
+                    keep[j] = in.booleans("gmp.keep." + j);
+                }
+                masks = new HardMasks(sets, keep, manager);
             }
         }
 

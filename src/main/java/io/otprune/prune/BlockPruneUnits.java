@@ -32,6 +32,16 @@ final class BlockPruneUnits implements PruneUnits {
     }
 
     @Override
+    public double[] prepared() {
+        return units.latencyMs();
+    }
+
+    @Override
+    public void restorePrepared(double[] measured) {
+        units.setLatencyMs(measured);
+    }
+
+    @Override
     public boolean[][] select(List<Problem> problems, List<float[]> scores, PruneConfig pc, double rho) {
         return Problems.harden(problems, scores, 1);
     }

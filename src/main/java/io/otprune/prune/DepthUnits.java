@@ -203,6 +203,14 @@ public final class DepthUnits implements UnitSet {
     }
 
     /** The measured latencies (ms per block branch), or null before {@link #measureLatency}. */
+    /** Uses latencies measured before (a resumed run keeps the costs its transport problems were built with). */
+    public void setLatencyMs(double[] ms) {
+        if (ms.length != size()) {
+            throw new IllegalArgumentException(ms.length + " block latencies for " + size() + " blocks");
+        }
+        latencyMs = ms.clone();
+    }
+
     public double[] latencyMs() {
         return latencyMs == null ? null : latencyMs.clone();
     }

@@ -6,10 +6,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.otprune.ot.TwoPointTransport;
+import io.otprune.train.ResumableOptimizer;
 import io.otprune.train.RunEvent;
+import io.otprune.train.TrainState;
 import io.otprune.train.TrainingLoop;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +28,7 @@ import java.util.function.Consumer;
  *
  * <p>Arrays: scores live in the run's manager; masks live in the step's manager and go with it.
  */
-public final class DtpEngine implements TrainingLoop.StepHook {
+public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resumable {
     private static final int HISTOGRAM_BINS = 40;
     /**
      * Problems this small (depth units: one per residual block) are solved to convergence every step, which costs
@@ -47,7 +48,8 @@ public final class DtpEngine implements TrainingLoop.StepHook {
     private final NDArray[] costs; // per set; null where all units of the set cost the same
     private final double[] uniformCost;
     private final Temperature temperature;
-    private final Optimizer scoreOptimizer;
+    private final ResumableOptimizer scoreOptimizer;
+    private final NDManager manager;
     private final Consumer<RunEvent> events;
     private final int totalSteps;
     private final int statsInterval;
@@ -60,6 +62,7 @@ public final class DtpEngine implements TrainingLoop.StepHook {
     public DtpEngine(PruneUnits units, List<Problem> problems, PruneConfig config, NDManager manager,
             int totalSteps, Consumer<RunEvent> events) {
         this.units = units;
+        this.manager = manager;
         this.sets = units.sets();
         this.problems = problems;
         this.config = config;
@@ -102,8 +105,7 @@ public final class DtpEngine implements TrainingLoop.StepHook {
             }
         }
         temperature = new Temperature(config.temperature(), config.initialEpsilon(), this.totalSteps);
-        scoreOptimizer = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) config.scoreLearningRate()))
-                .build();
+        scoreOptimizer = ResumableOptimizer.adam(Tracker.fixed((float) config.scoreLearningRate()), 0f);
         retarget();
         solveConverged();
     }
@@ -453,8 +455,64 @@ public final class DtpEngine implements TrainingLoop.StepHook {
         return units.select(problems, sc, config, config.keptFraction());
     }
 
+    /**
+     * Everything that moves during the prune phase: the scores, their Adam moments and update counts, τ and the kept
+     * share ρ of every transport problem, the temperature controller, and the sharpness bookkeeping. Restored, the
+     * next step computes exactly what it would have without the interruption.
+     */
+    @Override
+    public void save(TrainState out) {
+        for (int j = 0; j < scores.length; j++) {
+            out.put("dtp.score." + j, scores[j]);
+        }
+        scoreOptimizer.save(out, "dtp.adam.", id -> id);
+        double[] tau = new double[problems.size()], rho = new double[problems.size()];
+        for (int q = 0; q < tau.length; q++) {
+            tau[q] = problems.get(q).tau;
+            rho[q] = problems.get(q).rho();
+        }
+        out.put("dtp.tau", tau);
+        out.put("dtp.rho", rho);
+        out.put("dtp.epsilon", temperature.value());
+        out.put("dtp.startSharpness", temperature.startSharpness());
+        out.put("dtp.stepsSinceStats", stepsSinceStats);
+        out.put("dtp.lastSharpness", lastSharpness);
+    }
+
+    @Override
+    public void restore(TrainState in) {
+        for (int j = 0; j < scores.length; j++) {
+            NDArray s = in.array("dtp.score." + j, manager);
+            if (!s.getShape().equals(scores[j].getShape())) {
+                throw new IllegalStateException("checkpoint scores of " + sets.get(j).name() + " have shape "
+                        + s.getShape() + ", expected " + scores[j].getShape());
+            }
+            scores[j].close();
+            scores[j] = s;
+            scores[j].setRequiresGradient(true);
+        }
+        java.util.Map<String, String> ids = new java.util.LinkedHashMap<>();
+        for (String id : scoreIds) {
+            ids.put(id, id);
+        }
+        scoreOptimizer.restore(in, "dtp.adam.", ids, manager);
+        double[] tau = in.getDoubles("dtp.tau"), rho = in.getDoubles("dtp.rho");
+        if (tau.length != problems.size() || rho.length != problems.size()) {
+            throw new IllegalStateException("checkpoint has " + tau.length + " transport problems, the run "
+                    + problems.size());
+        }
+        for (int q = 0; q < tau.length; q++) {
+            problems.get(q).tau = tau[q];
+            problems.get(q).setRho(rho[q]);
+        }
+        temperature.restore(in.getDouble("dtp.epsilon"), in.getDouble("dtp.startSharpness"));
+        stepsSinceStats = in.getInt("dtp.stepsSinceStats");
+        lastSharpness = in.getDouble("dtp.lastSharpness");
+    }
+
     /** Releases the score tensors. */
     public void close() {
+        scoreOptimizer.close();
         for (NDArray s : scores) {
             s.close();
         }

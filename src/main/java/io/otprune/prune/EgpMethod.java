@@ -40,7 +40,15 @@ final class EgpMethod implements PruneMethod {
             units += keep[j].length;
         }
         HardMasks current = null;
-        for (int t = 1; t <= iterations; t++) {
+        int first = 1;
+        int done = ctx.skipResumedPruneEpochs();
+        if (done > 0) {
+            // a resumed run: iterations 1..done are in the checkpoint (weights and the masks they ended with)
+            keep = ctx.resumedMasks();
+            current = new HardMasks(sets, keep, ctx.manager());
+            first = done + 1;
+        }
+        for (int t = first; t <= iterations; t++) {
             ctx.control().checkpoint();
             List<ActivationEntropy.Layer> h = measure(ctx);
             Map<String, Double> byRelu = new HashMap<>();

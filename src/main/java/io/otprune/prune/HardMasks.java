@@ -9,7 +9,7 @@ import java.util.List;
  * Fixed 0/1 masks, enforced in the weights: applied once, then after every optimizer step (so momentum cannot
  * revive a pruned unit). The forward pass then needs no mask at all.
  */
-public final class HardMasks implements TrainingLoop.StepHook {
+public final class HardMasks implements TrainingLoop.StepHook, TrainingLoop.Resumable {
     private final List<UnitSet> sets;
     private final boolean[][] keep;
     private final NDArray[] arrays;
@@ -35,6 +35,30 @@ public final class HardMasks implements TrainingLoop.StepHook {
     @Override
     public void afterUpdate(NDManager step, int globalStep) {
         enforce();
+    }
+
+    /** The masks, for a checkpoint (as {@code hard.keep.J}); see {@link #keep(io.otprune.train.TrainState, int)}. */
+    @Override
+    public void save(io.otprune.train.TrainState out) {
+        for (int j = 0; j < keep.length; j++) {
+            out.put("hard.keep." + j, keep[j]);
+        }
+    }
+
+    /** Nothing to do: masks are fixed, and a resumed run builds them from the checkpoint's ({@link #keep(io.otprune.train.TrainState, int)}). */
+    @Override
+    public void restore(io.otprune.train.TrainState in) {}
+
+    /** The masks a checkpoint holds for {@code sets} unit sets, or null if it holds none. */
+    public static boolean[][] keep(io.otprune.train.TrainState in, int sets) {
+        if (!in.has("hard.keep.0")) {
+            return null;
+        }
+        boolean[][] k = new boolean[sets][];
+        for (int j = 0; j < sets; j++) {
+            k[j] = in.booleans("hard.keep." + j);
+        }
+        return k;
     }
 
     public boolean[][] keep() {

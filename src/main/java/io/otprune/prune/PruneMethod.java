@@ -98,6 +98,21 @@ public interface PruneMethod {
         TrainingLoop.Result train(int epochs, TrainingLoop.StepHook hook) throws RunCancelledException,
                 DivergenceException;
 
+        /**
+         * For methods that train the prune phase in several calls of {@link #train} with work of their own between
+         * them (egp): the prune epochs a resumed run's checkpoint had finished (0 for a fresh run), counted as done
+         * from now on; the method continues after them, with {@link #resumedMasks} in force and the checkpoint's
+         * weights already loaded. Methods that train the phase in one call never call this: the call resumes.
+         */
+        default int skipResumedPruneEpochs() {
+            return 0;
+        }
+
+        /** The hard masks in force when the resumed checkpoint was written, or null. */
+        default boolean[][] resumedMasks() {
+            return null;
+        }
+
         /** Test accuracy of the dense model, measured when the run started. */
         double denseAccuracy();
 

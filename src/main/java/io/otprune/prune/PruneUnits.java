@@ -29,6 +29,14 @@ public interface PruneUnits {
     /** Measures what a budget needs before the run (block latencies); most budgets need nothing. */
     default void prepare(PruneConfig pc, NDManager manager, Consumer<RunEvent> events) {}
 
+    /** What {@link #prepare} measured (block latencies), for a checkpoint; null when nothing was measured. */
+    default double[] prepared() {
+        return null;
+    }
+
+    /** Puts back what {@link #prepare} measured, instead of measuring again (a resumed run). */
+    default void restorePrepared(double[] measured) {}
+
     /** The hard selection: exactly round(ρ·n) units for a count, within one unit's cost of ρ for other budgets. */
     boolean[][] select(List<Problem> problems, List<float[]> scores, PruneConfig pc, double rho);
 

@@ -37,6 +37,17 @@ public final class Temperature {
         return eps;
     }
 
+    /** The sharpness auto mode started from (NaN before the first measurement): with ε, all that moves. */
+    double startSharpness() {
+        return startSharpness;
+    }
+
+    /** Puts the controller back where a checkpoint saw it. */
+    void restore(double eps, double startSharpness) {
+        this.eps = eps;
+        this.startSharpness = startSharpness;
+    }
+
     /** The sharpness auto mode aims at after {@code step} of the prune steps. */
     public double targetSharpness(int step) {
         double start = Double.isNaN(startSharpness) ? 0 : startSharpness;

@@ -34,6 +34,7 @@ import io.otprune.train.RunCancelledException;
 import io.otprune.train.RunControl;
 import io.otprune.train.RunEvent;
 import io.otprune.train.TrainConfig;
+import io.otprune.train.TrainState;
 import io.otprune.train.TrainingLoop;
 import io.otprune.util.Files2;
 import io.otprune.util.Versions;
@@ -64,12 +65,63 @@ public final class PruneRun {
         Device device = Devices.resolve(cfg.device());
         checkData(cfg.model(), g, data);
         validate(denseInfo.graph(), cfg.prune());
-        try (RunDirectory dir = RunDirectory.create(out, force);
-                NDManager manager = NDManager.newBaseManager(device)) {
+        try (RunDirectory dir = RunDirectory.create(out, force)) {
             dir.writeRunJson(cfg, Versions.all());
+            return run(cfg, data, dir, device, null, listener, control, start);
+        }
+    }
+
+    /**
+     * Continues an interrupted run in {@code runDir} from its newest checkpoint (the end of its last finished
+     * epoch, in any phase) with the config in its run.json, and ends with the files an uninterrupted run writes; a
+     * run that stopped before its first epoch ended starts again from the beginning. A finished run (summary.json
+     * present) is refused.
+     */
+    public static PruneSummary resume(Path runDir, Consumer<RunEvent> listener, RunControl control)
+            throws IOException, DatasetException, ModelFormatException, RunCancelledException, DivergenceException {
+        long start = System.nanoTime();
+        io.otprune.train.GradMode.offOnThisThread();
+        RunHistory.State state = RunHistory.state(runDir);
+        switch (state.kind()) {
+            case FINISHED -> throw new IllegalArgumentException(runDir + " is a finished run (its summary.json is "
+                    + "written); nothing to resume");
+            case NOT_A_RUN -> throw new IllegalArgumentException(runDir + " is not a run folder: " + state.detail());
+            default -> { }
+        }
+        PruneRunConfig cfg = RunHistory.config(runDir);
+        Path ckpt = Checkpoint.settle(runDir);
+        TrainState st = null;
+        if (ckpt != null) {
+            try {
+                st = TrainState.read(ckpt);
+            } catch (IOException e) {
+                st = null; // written atomically, so this is a foreign or damaged folder: start again
+            }
+        }
+        if (st == null) {
+            listener.accept(new RunEvent.Message("info", "no checkpoint in " + runDir
+                    + ": starting the run again from the beginning"));
+            return execute(cfg, runDir, true, listener, control);
+        }
+        ModelInfo denseInfo = ModelStore.readInfo(Path.of(cfg.model()));
+        Graph g = denseInfo.graph();
+        Dataset data = Datasets.load(cfg.data(), cfg.dataOptions().withShape(new ImageShape(g.inChannels(),
+                g.height(), g.width())), control);
+        Device device = Devices.resolve(cfg.device());
+        checkData(cfg.model(), g, data);
+        try (RunDirectory dir = RunDirectory.reopen(runDir, st.getLong("run.metricsBytes"))) {
+            return run(cfg, data, dir, device, st, listener, control, start);
+        }
+    }
+
+    private static PruneSummary run(PruneRunConfig cfg, Dataset data, RunDirectory dir, Device device,
+            TrainState resume, Consumer<RunEvent> listener, RunControl control, long start) throws IOException,
+            ModelFormatException, RunCancelledException, DivergenceException {
+        Path out = dir.dir();
+        try (NDManager manager = NDManager.newBaseManager(device)) {
             Consumer<RunEvent> events = dir.events(listener);
             try {
-                return new Steps(cfg, data, dir, manager, events, control).run(device, start);
+                return new Steps(cfg, data, dir, manager, events, control, resume).run(device, start);
             } catch (DivergenceException e) {
                 Path ckpt = out.resolve(Checkpoint.DIR);
                 String where = java.nio.file.Files.isDirectory(ckpt)
@@ -104,41 +156,89 @@ public final class PruneRun {
         private ModelInfo info;
         private PruneUnits units;
         private List<Problem> problems;
-        private TrainingLoop.StepHook checkpoint;
         private double dense;
+        /** The checkpoint a resumed run continues from (null: a fresh run, or once the resumed loop is running). */
+        private TrainState resume;
+        /** Events of the steps a resumed run repeats before the checkpoint are already in metrics.jsonl. */
+        private boolean muted;
+        private int pruneEpochsDone;
+        private String inputSha256;
+        private PruneMethod.Outcome outcome;
+        private double accuracyAfter;
+        private int fixedEpochs;
 
         Steps(PruneRunConfig cfg, Dataset data, RunDirectory dir, NDManager manager, Consumer<RunEvent> events,
-                RunControl control) {
+                RunControl control, TrainState resume) {
             this.cfg = cfg;
             this.pc = cfg.prune();
             this.data = data;
             this.dir = dir;
             this.manager = manager;
-            this.events = events;
+            this.events = e -> {
+                if (!muted) {
+                    events.accept(e);
+                }
+            };
             this.control = control;
+            this.resume = resume;
+            if (resume != null) {
+                events.accept(new RunEvent.Message("info", "resumed from the checkpoint after "
+                        + Checkpoint.describe(resume, cfg)));
+                muted = true;
+            }
+        }
+
+        private boolean resumingIn(String phase) {
+            return resume != null && resume.getString("phase").equals(phase);
         }
 
         PruneSummary run(Device device, long start) throws IOException, ModelFormatException,
                 RunCancelledException, DivergenceException {
-            // load
+            // load (a resumed run: the checkpoint's weights; the input model's description)
             Engine.getInstance().setRandomSeed((int) cfg.seed());
-            ModelStore.Loaded loaded = ModelStore.load(Path.of(cfg.model()), manager);
+            Path input = Path.of(cfg.model());
+            ModelInfo inputInfo = ModelStore.readInfo(input);
+            inputSha256 = Files2.sha256(input.resolve(inputInfo.paramsFile() == null ? ModelInfo.PARAMS_FILE
+                    : inputInfo.paramsFile()));
+            if (resume != null && !inputSha256.equals(resume.getString("run.inputSha256"))) {
+                throw new IllegalArgumentException("the input model " + input + " changed since the run started "
+                        + "(its weights' SHA-256 differs): cannot resume; start a new run");
+            }
+            ModelStore.Loaded loaded = ModelStore.load(resume == null ? input : dir.dir().resolve(Checkpoint.DIR),
+                    manager);
             net = loaded.network();
-            info = loaded.info();
+            info = resume == null ? loaded.info() : inputInfo;
             units = PruneUnits.of(net, pc.granularity());
-            units.prepare(pc, manager, events);
+            if (resume != null && resume.has("run.prepared")) {
+                units.restorePrepared(resume.getDoubles("run.prepared"));
+            } else {
+                units.prepare(pc, manager, events);
+            }
             problems = Problems.build(units.sets(), pc.budget(), pc.scope(), pc.keptFraction());
             checkBudget(problems, pc);
-            checkpoint = checkpointHook(dir, net, info);
             events.accept(new RunEvent.Phase("dense", "evaluating " + info.name() + " on " + data.id()));
-            dense = testAccuracy(null);
+            dense = resume != null ? resume.getDouble("run.dense") : testAccuracy(null);
             events.accept(new RunEvent.Message("info", String.format("dense accuracy %.2f%%", 100 * dense)));
 
-            // prune and harden
+            // prune and harden (a run resumed in the fine-tune phase takes the hard masks from its checkpoint)
             PruneMethod method = PruneMethod.of(pc.method());
-            PruneMethod.Outcome pruned = method.prune(this);
+            fixedEpochs = cfg.finetuneEpochs() + (method.oneShot() ? cfg.pruneEpochs() : 0);
+            PruneMethod.Outcome pruned;
+            double after;
+            if (resumingIn("finetune")) {
+                pruned = new PruneMethod.Outcome(new HardMasks(units.sets(), HardMasks.keep(resume,
+                        units.sets().size()), manager), resume.getDouble("run.accuracyBefore"),
+                        resume.getDouble("run.sharpness"), resume.getDouble("run.epsilonAtHardening"));
+                after = resume.getDouble("run.accuracyAfter");
+            } else {
+                pruned = method.prune(this);
+                muted = false;
+                resume = null; // a method that trained no epoch after the checkpoint (its last) is past it now
+                after = testAccuracy(null);
+            }
+            outcome = pruned;
+            accuracyAfter = after;
             HardMasks hard = pruned.hard();
-            double after = testAccuracy(null);
             for (int j = 0; j < units.sets().size(); j++) {
                 UnitSet set = units.sets().get(j);
                 events.accept(new RunEvent.Mask(pruneSteps(), set.name(), set.shape().getShape(),
@@ -153,7 +253,6 @@ public final class PruneRun {
                     100 * before, 100 * after, 100 * (after - before), pruned.sharpness(), acc.achieved())));
 
             // fine-tune: methods that prune at once train with the fixed mask during the prune epochs too
-            int fixedEpochs = cfg.finetuneEpochs() + (method.oneShot() ? cfg.pruneEpochs() : 0);
             double finalAcc = after;
             if (fixedEpochs > 0) {
                 events.accept(new RunEvent.Phase("finetune", fixedEpochs + " epochs with the hard mask fixed"));
@@ -205,8 +304,8 @@ public final class PruneRun {
                         .build(), false);
             }
 
-            // summarise
-            Checkpoint.remove(dir);
+            // summarise: summary.json last (atomically), then the checkpoint goes; a run folder with summary.json is
+            // a finished run, one without it an interrupted one
             PruneSummary s = new PruneSummary(PruneConfig.word(pc.method()), PruneConfig.word(pc.granularity()),
                     PruneConfig.word(pc.budget()), PruneConfig.word(pc.scope()), pc.sparsity(), acc.achieved(),
                     acc.unitSparsity(), acc.paramSparsity(), acc.flopSparsity(), dense, before, after, finalAcc,
@@ -218,6 +317,7 @@ public final class PruneRun {
                                     + "faster and the file is no smaller; use structured pruning for speed and size"
                             : "", structure, finished.entropy());
             dir.writeSummary(s);
+            Checkpoint.removeAll(dir.dir());
             events.accept(new RunEvent.Phase("done", String.format("final accuracy %.2f%% (dense %.2f%%)",
                     100 * finalAcc, 100 * dense)));
             return s;
@@ -227,9 +327,81 @@ public final class PruneRun {
                 throws RunCancelledException, DivergenceException {
             TrainConfig tc = new TrainConfig("sgd", cfg.learningRate(), 0.9, 5e-4, epochs, cfg.batchSize(),
                     cfg.seed(), 20);
-            return new TrainingLoop(net, manager, data.trainImages(), data.testImages(), info.normalization(), tc,
-                    events, control, phase).withHook(TrainingLoop.StepHook.both(hook, checkpoint))
-                    .withAugmentation(cfg.dataOptions().augmentation(cfg.seed())).run();
+            int base = phase.equals("prune") ? pruneEpochsDone : 0;
+            TrainingLoop loop = new TrainingLoop(net, manager, data.trainImages(), data.testImages(),
+                    info.normalization(), tc, events, control, phase).withHook(hook)
+                    .withAugmentation(cfg.dataOptions().augmentation(cfg.seed()))
+                    .withEpochEnd((epoch, n, loopState) -> checkpoint(phase, base + epoch, hook, loopState));
+            if (resumingIn(phase)) {
+                int skip = resume.getInt("phaseEpochs") - base;
+                if (skip < 0 || skip > epochs) {
+                    throw new IllegalStateException("the checkpoint is at " + phase + " epoch "
+                            + resume.getInt("phaseEpochs") + ", outside this loop's epochs " + (base + 1) + ".."
+                            + (base + epochs));
+                }
+                if (skip > 0) {
+                    if (hook instanceof TrainingLoop.Resumable r) {
+                        r.restore(resume);
+                    }
+                    loop.withResume(skip, resume);
+                }
+                resume = null;
+                muted = false;
+            }
+            TrainingLoop.Result r = loop.run();
+            if (phase.equals("prune")) {
+                pruneEpochsDone += epochs;
+            }
+            return r;
+        }
+
+        /**
+         * The end of an epoch: weights, the loop's and the hook's state, and what later steps need from earlier
+         * ones, written as the run's checkpoint (atomically: {@link Checkpoint#write}).
+         */
+        private void checkpoint(String phase, int phaseEpochs, TrainingLoop.StepHook hook,
+                Consumer<TrainState> loopState) {
+            TrainState st = new TrainState();
+            st.put("phase", phase);
+            st.put("phaseEpochs", phaseEpochs);
+            st.put("run.finetuneEpochs", fixedEpochs);
+            st.put("run.inputSha256", inputSha256);
+            st.put("run.dense", dense);
+            double[] prepared = units.prepared();
+            if (prepared != null) {
+                st.put("run.prepared", prepared);
+            }
+            if (phase.equals("finetune")) {
+                st.put("run.accuracyBefore", outcome.accuracyBefore());
+                st.put("run.sharpness", outcome.sharpness());
+                st.put("run.epsilonAtHardening", outcome.epsilonAtHardening());
+                st.put("run.accuracyAfter", accuracyAfter);
+            }
+            loopState.accept(st);
+            if (hook instanceof TrainingLoop.Resumable r) {
+                r.save(st);
+            }
+            st.put("run.metricsBytes", dir.metricsBytes());
+            try {
+                Checkpoint.write(dir.dir(), net, info, st);
+            } catch (IOException e) {
+                dir.append(new RunEvent.Message("warning", "could not save checkpoint: " + e.getMessage()));
+            }
+        }
+
+        @Override
+        public int skipResumedPruneEpochs() {
+            if (!resumingIn("prune")) {
+                return 0;
+            }
+            pruneEpochsDone = resume.getInt("phaseEpochs");
+            muted = false; // the method's own work after the skipped epochs is new
+            return pruneEpochsDone;
+        }
+
+        @Override
+        public boolean[][] resumedMasks() {
+            return resume == null ? null : HardMasks.keep(resume, units.sets().size());
         }
 
         @Override public Network net() { return net; }
@@ -272,20 +444,6 @@ public final class PruneRun {
         return v;
     }
 
-    /** After every finished epoch (its loss was finite), the weights are saved as the last good checkpoint. */
-    private static TrainingLoop.StepHook checkpointHook(RunDirectory dir, Network net, ModelInfo info) {
-        return new TrainingLoop.StepHook() {
-            @Override
-            public void afterEpoch(int epoch) {
-                try {
-                    ModelStore.save(dir.dir().resolve(Checkpoint.DIR), net, info, true);
-                } catch (IOException e) {
-                    dir.append(new RunEvent.Message("warning", "could not save checkpoint: " + e.getMessage()));
-                }
-            }
-        };
-    }
-
     /** Checks granularity and budget on the model's graph before anything is written. */
     static void validate(Graph graph, PruneConfig pc) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
@@ -312,15 +470,6 @@ public final class PruneRun {
                                 + "lower the sparsity or use another scope", pc.sparsity(),
                         pc.keptFraction() * p.totalCost(), p.name(), p.totalCost(), PruneConfig.word(pc.budget())));
             }
-        }
-    }
-
-    /** Location of the last good checkpoint inside a run folder; removed once the run ends well. */
-    static final class Checkpoint {
-        static final String DIR = "checkpoint";
-
-        static void remove(RunDirectory dir) throws IOException {
-            Files2.deleteRecursively(dir.dir().resolve(DIR));
         }
     }
 }

@@ -3,7 +3,6 @@ package io.otprune.run;
 import io.otprune.train.RunEvent;
 import io.otprune.util.Files2;
 import io.otprune.util.Json;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,12 +22,53 @@ public final class RunDirectory implements AutoCloseable {
     public static final String MODEL_DIR = "model";
 
     private final Path dir;
-    private final BufferedWriter metrics;
+    /** Each event line goes out in one write of its bytes, so a killed process leaves whole lines. */
+    private final java.nio.channels.FileChannel metrics;
+    private long metricsBytes;
 
     private RunDirectory(Path dir) throws IOException {
         this.dir = dir;
-        this.metrics = Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        this.metrics = java.nio.channels.FileChannel.open(dir.resolve(METRICS), StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    }
+
+    private RunDirectory(Path dir, long metricsBytes) throws IOException {
+        this.dir = dir;
+        Path m = dir.resolve(METRICS);
+        long size = Files.exists(m) ? Files.size(m) : -1;
+        if (size < metricsBytes) {
+            throw new IOException(m + " is shorter (" + size + " bytes) than when the checkpoint was written ("
+                    + metricsBytes + " bytes)");
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(m, StandardOpenOption.WRITE)) {
+            ch.truncate(metricsBytes);
+        }
+        this.metricsBytes = metricsBytes;
+        this.metrics = java.nio.channels.FileChannel.open(m, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    }
+
+    /**
+     * Reopens the folder of an interrupted run to continue it: metrics.jsonl is cut back to the {@code metricsBytes}
+     * it had when the checkpoint was written (what came after is written again by the resumed run), and a model
+     * folder or temporary files from the interrupted end are removed.
+     */
+    public static RunDirectory reopen(Path dir, long metricsBytes) throws IOException {
+        Files2.deleteRecursively(dir.resolve(MODEL_DIR));
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith("." + MODEL_DIR + ".") || (n.startsWith(".") && n.endsWith(".tmp"))) {
+                    Files2.deleteRecursively(p);
+                }
+            }
+        }
+        Files.deleteIfExists(dir.resolve(SUMMARY));
+        return new RunDirectory(dir, metricsBytes);
+    }
+
+    /** Bytes of metrics.jsonl written so far (all flushed). */
+    public synchronized long metricsBytes() {
+        return metricsBytes;
     }
 
     /**
@@ -46,6 +86,7 @@ public final class RunDirectory implements AutoCloseable {
         if (force) {
             Files2.deleteRecursively(dir.resolve(MODEL_DIR));
             Files.deleteIfExists(dir.resolve(SUMMARY));
+            Checkpoint.removeAll(dir); // another run's checkpoint must never be resumed with this run.json
         }
         return new RunDirectory(dir);
     }
@@ -76,9 +117,12 @@ public final class RunDirectory implements AutoCloseable {
             line.addProperty("type", e.type());
             line.addProperty("time", System.currentTimeMillis());
             obj.entrySet().forEach(en -> line.add(en.getKey(), en.getValue()));
-            metrics.write(Json.COMPACT.toJson(line));
-            metrics.newLine();
-            metrics.flush();
+            byte[] bytes = (Json.COMPACT.toJson(line) + "\n").getBytes(StandardCharsets.UTF_8);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                metrics.write(buf);
+            }
+            metricsBytes += bytes.length;
         } catch (IOException ex) {
             throw new java.io.UncheckedIOException(dir.resolve(METRICS) + ": cannot write", ex);
         }

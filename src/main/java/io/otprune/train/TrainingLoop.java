@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.otprune.data.Batches;
 import io.otprune.data.Augmentation;
@@ -52,6 +51,24 @@ public final class TrainingLoop {
         }
     }
 
+    /**
+     * A hook whose state a checkpoint holds (scores, dual variables, temperature, masks, its own optimizer), so a
+     * run can continue from the end of an epoch as if it had not stopped.
+     */
+    public interface Resumable {
+        void save(TrainState out);
+
+        void restore(TrainState in);
+    }
+
+    /**
+     * Called at the end of every epoch, after the hook's {@code afterEpoch}: {@code loopState} writes what the loop
+     * needs to continue (optimizer state and update counts, the epoch's results) into a checkpoint's state.
+     */
+    public interface EpochEnd {
+        void epochDone(int epoch, int epochs, java.util.function.Consumer<TrainState> loopState);
+    }
+
     /** What a finished loop reports. */
     public record Result(int epochs, double trainLoss, double trainAccuracy, Evaluation test, double seconds,
             double samplesPerSecond) {}
@@ -67,6 +84,9 @@ public final class TrainingLoop {
     private final String phase;
     private StepHook hook = new StepHook() {};
     private Augmentation augmentation = Augmentation.NONE;
+    private EpochEnd epochEnd = (e, n, s) -> {};
+    private int resumeEpochs;
+    private TrainState resumeState;
 
     /**
      * @param manager the manager holding the network's parameters (on the run's device)
@@ -97,15 +117,35 @@ public final class TrainingLoop {
         return this;
     }
 
-    /** Builds the optimizer of a config for a given number of total steps (cosine decay to zero). */
-    public static Optimizer optimizer(TrainConfig c, int totalSteps) {
+    /** Called at the end of every epoch with the loop's state (the run writes its checkpoint there). */
+    public TrainingLoop withEpochEnd(EpochEnd epochEnd) {
+        this.epochEnd = epochEnd;
+        return this;
+    }
+
+    /**
+     * Continues a loop that stopped after {@code epochsDone} of its epochs: the optimizer's state and update counts
+     * come from {@code state} (what {@link EpochEnd} was given), the epochs done are skipped, and every later step
+     * sees the same step number, learning rate and data order it would have seen. The weights and the hook's state
+     * are the caller's to restore.
+     */
+    public TrainingLoop withResume(int epochsDone, TrainState state) {
+        this.resumeEpochs = epochsDone;
+        this.resumeState = state;
+        return this;
+    }
+
+    /**
+     * Builds the optimizer of a config for a given number of total steps (cosine decay to zero): DJL's SGD with
+     * momentum or Adam, with state a checkpoint can hold ({@link ResumableOptimizer}).
+     */
+    public static ResumableOptimizer optimizer(TrainConfig c, int totalSteps) {
         Tracker lr = Tracker.cosine().setBaseValue((float) c.learningRate()).optFinalValue(0f)
                 .setMaxUpdates(Math.max(1, totalSteps)).build();
         if (c.optimizer().equals("adam")) {
-            return Optimizer.adam().optLearningRateTracker(lr).optWeightDecays((float) c.weightDecay()).build();
+            return ResumableOptimizer.adam(lr, (float) c.weightDecay());
         }
-        return Optimizer.sgd().setLearningRateTracker(lr).optMomentum((float) c.momentum())
-                .optWeightDecays((float) c.weightDecay()).build();
+        return ResumableOptimizer.sgd(lr, (float) c.momentum(), (float) c.weightDecay());
     }
 
     /** Evaluates with the hook's eval-time masks, in a manager closed right after. */
@@ -122,7 +162,16 @@ public final class TrainingLoop {
         Batches batches = new Batches(train, norm, config.batchSize());
         int perEpoch = batches.count();
         int total = perEpoch * config.epochs();
-        Optimizer optimizer = optimizer(config, total);
+        ResumableOptimizer optimizer = optimizer(config, total);
+        try {
+            return run(batches, perEpoch, total, optimizer);
+        } finally {
+            optimizer.close();
+        }
+    }
+
+    private Result run(Batches batches, int perEpoch, int total, ResumableOptimizer optimizer)
+            throws RunCancelledException, DivergenceException {
         Tracker lrTracker = Tracker.cosine().setBaseValue((float) config.learningRate()).optFinalValue(0f)
                 .setMaxUpdates(Math.max(1, total)).build();
         List<Parameter> params = net.trainableParameters();
@@ -131,11 +180,29 @@ public final class TrainingLoop {
         }
         ParameterStore ps = new ParameterStore(manager, false);
         long runStart = System.nanoTime();
+        // parameter ids differ from one process to the next: the checkpoint names parameters by their block path
+        java.util.Map<String, String> nameOf = new java.util.HashMap<>(), idOf = new java.util.LinkedHashMap<>();
+        for (ai.djl.util.Pair<String, Parameter> p : net.parameters()) {
+            nameOf.put(p.getValue().getId(), p.getKey());
+            idOf.put(p.getKey(), p.getValue().getId());
+        }
         int globalStep = 0;
         double lastLoss = Double.NaN, lastAcc = Double.NaN;
         Evaluation lastTest = null;
         long samplesSeen = 0;
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        int firstEpoch = 1;
+        if (resumeEpochs > 0) {
+            optimizer.restore(resumeState, "opt.", idOf, manager);
+            firstEpoch = resumeEpochs + 1;
+            globalStep = resumeEpochs * perEpoch;
+            lastLoss = resumeState.getDouble("loop.trainLoss");
+            lastAcc = resumeState.getDouble("loop.trainAccuracy");
+            if (resumeState.has("loop.testAccuracy")) {
+                lastTest = new Evaluation(resumeState.getDouble("loop.testLoss"),
+                        resumeState.getDouble("loop.testAccuracy"), resumeState.getInt("loop.testSamples"));
+            }
+        }
+        for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
             long epochStart = System.nanoTime();
             int[] order = batches.order(config.seed(), epoch, true);
             double epochLoss = 0;
@@ -209,6 +276,18 @@ public final class TrainingLoop {
                     lastTest == null ? Double.NaN : lastTest.accuracy(),
                     (System.nanoTime() - epochStart) / 1e9, train.count() / trainSecs, ProcessMemory.rssMiB()));
             hook.afterEpoch(epoch);
+            double trainLoss = lastLoss, trainAcc = lastAcc;
+            Evaluation t = lastTest;
+            epochEnd.epochDone(epoch, config.epochs(), st -> {
+                optimizer.save(st, "opt.", id -> nameOf.getOrDefault(id, id));
+                st.put("loop.trainLoss", trainLoss);
+                st.put("loop.trainAccuracy", trainAcc);
+                if (t != null) {
+                    st.put("loop.testLoss", t.loss());
+                    st.put("loop.testAccuracy", t.accuracy());
+                    st.put("loop.testSamples", t.samples());
+                }
+            });
         }
         double secs = (System.nanoTime() - runStart) / 1e9;
         return new Result(config.epochs(), lastLoss, lastAcc, lastTest, secs, samplesSeen / Math.max(secs, 1e-9));

@@ -35,6 +35,19 @@ public final class RunService implements AutoCloseable {
     }
 
     public void start(PruneRunConfig cfg, Path out, Consumer<RunEvent> events, Consumer<Outcome> done) {
+        submit(out, c -> PruneRun.execute(cfg, out, false, events, c), done);
+    }
+
+    /** Continues the interrupted run in {@code dir} from its last checkpoint ({@link PruneRun#resume}). */
+    public void resumeRun(Path dir, Consumer<RunEvent> events, Consumer<Outcome> done) {
+        submit(dir, c -> PruneRun.resume(dir, events, c), done);
+    }
+
+    private interface Job {
+        PruneSummary run(RunControl c) throws Exception;
+    }
+
+    private void submit(Path out, Job job, Consumer<Outcome> done) {
         if (busy()) {
             throw new IllegalStateException("a run is in progress");
         }
@@ -42,7 +55,7 @@ public final class RunService implements AutoCloseable {
         control = c;
         current = worker.submit(() -> {
             try {
-                PruneSummary s = PruneRun.execute(cfg, out, false, events, c);
+                PruneSummary s = job.run(c);
                 done.accept(new Outcome(s, false, null, out));
             } catch (RunCancelledException e) {
                 done.accept(new Outcome(null, true, null, out));

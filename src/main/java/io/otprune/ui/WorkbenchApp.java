@@ -737,8 +737,30 @@ public class WorkbenchApp extends Application {
         refresh.setOnAction(e -> vm.refreshHistory());
         Label skipped = new Label();
         skipped.textProperty().bind(Bindings.createStringBinding(() -> vm.historySkipped.get() == 0 ? ""
-                : vm.historySkipped.get() + " unfinished or unreadable folder(s) not listed", vm.historySkipped));
-        VBox left = new VBox(4, grow(historyTable), new HBox(8, refresh, skipped));
+                : vm.historySkipped.get() + " folder(s) that are not runs, not listed", vm.historySkipped));
+        // interrupted runs (killed, stopped, failed: run.json without summary.json), each resumable
+        javafx.scene.control.ListView<RunHistory.Interrupted> broken = new javafx.scene.control.ListView<>(
+                vm.interrupted);
+        broken.setId("interrupted");
+        broken.setPrefHeight(64);
+        broken.setCellFactory(v -> new javafx.scene.control.ListCell<>() {
+            @Override
+            protected void updateItem(RunHistory.Interrupted i, boolean empty) {
+                super.updateItem(i, empty);
+                setText(empty || i == null ? null : String.format(Locale.ROOT, "interrupted · %s · %s %s %.4f · %s · %s",
+                        Path.of(i.model()).getFileName(), i.method(), i.granularity(), i.sparsity(), i.progress(),
+                        i.name()));
+            }
+        });
+        broken.setPlaceholder(new Label("No interrupted runs."));
+        tip(broken, "Runs that did not finish (killed, stopped or failed); Resume continues one from the end of its "
+                + "last finished epoch");
+        Button resume = new Button("Resume");
+        resume.setId("historyResume");
+        tip(resume, "Continue the selected interrupted run from its last checkpoint, in its own folder");
+        resume.disableProperty().bind(broken.getSelectionModel().selectedItemProperty().isNull().or(vm.running));
+        resume.setOnAction(e -> vm.resumeRun(broken.getSelectionModel().getSelectedItem()));
+        VBox left = new VBox(4, grow(historyTable), new HBox(8, refresh, skipped), broken, resume);
         comparisonChart = Charts.comparison(comparisonData);
         ChartViewer chart = viewer(comparisonChart, "comparisonChart");
         javafx.scene.control.SplitPane split = new javafx.scene.control.SplitPane(left, chart);

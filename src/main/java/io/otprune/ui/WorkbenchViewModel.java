@@ -93,7 +93,9 @@ public final class WorkbenchViewModel implements AutoCloseable {
 
     /** Finished runs under the runs folder (this session's and earlier ones), newest first. */
     public final ObservableList<RunHistory.Entry> history = FXCollections.observableArrayList();
-    /** Folders under the runs folder that are not finished runs (cancelled, failed, foreign). */
+    /** Interrupted runs under the runs folder (run.json without summary.json), newest first: Resume continues them. */
+    public final ObservableList<RunHistory.Interrupted> interrupted = FXCollections.observableArrayList();
+    /** Folders under the runs folder that are neither finished nor interrupted runs (foreign, unreadable). */
     public final IntegerProperty historySkipped = new SimpleIntegerProperty(0);
 
     private final Consumer<Runnable> fx;
@@ -183,6 +185,7 @@ public final class WorkbenchViewModel implements AutoCloseable {
             RunHistory.Listing l = RunHistory.scan(runsRoot);
             fx.accept(() -> {
                 history.setAll(l.runs());
+                interrupted.setAll(l.interrupted());
                 historySkipped.set(l.skipped());
             });
         });
@@ -385,6 +388,35 @@ public final class WorkbenchViewModel implements AutoCloseable {
         runStart = System.nanoTime();
         lastRunDir.set(out);
         runs.start(cfg, out, pending::add, outcome -> fx.accept(() -> finished(outcome)));
+    }
+
+    /**
+     * Continues an interrupted run from its last checkpoint in its own folder; the window takes the run's method and
+     * epochs (progress is counted in them) and shows it from where it continues.
+     */
+    public void resumeRun(RunHistory.Interrupted run) {
+        if (running.get() || run == null) {
+            return;
+        }
+        try {
+            PruneRunConfig cfg = RunHistory.config(run.dir());
+            method.set(cfg.prune().method());
+            pruneEpochs.set(cfg.pruneEpochs());
+            finetuneEpochs.set(cfg.finetuneEpochs());
+        } catch (IOException e) {
+            error.set("Cannot resume: " + e.getMessage());
+            return;
+        }
+        clearCharts();
+        summary.set(null);
+        error.set("");
+        running.set(true);
+        paused.set(false);
+        progress.set(0);
+        status.set("resuming " + run.name() + " after " + run.progress() + "…");
+        runStart = System.nanoTime();
+        lastRunDir.set(run.dir());
+        runs.resumeRun(run.dir(), pending::add, outcome -> fx.accept(() -> finished(outcome)));
     }
 
     /** Pause or resume. */

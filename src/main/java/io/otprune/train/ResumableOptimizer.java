@@ -1,0 +1,174 @@
+package io.otprune.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * DJL's SGD-with-momentum and Adam, step for step (the same native update calls with the same arguments, the same
+ * update counting as {@link Optimizer#updateCount}), but with state a checkpoint can save and restore: per
+ * parameter the momentum (SGD) or first and second moments (Adam), and the update counts the learning-rate schedule
+ * and Adam's bias correction read. DJL's own {@code Sgd} and {@code Adam} keep these in private maps.
+ *
+ * <p>State is keyed by the caller's stable names (parameter ids change from one process to the next), given by
+ * {@code names} (parameter id → name) when saving and restoring.
+ */
+public abstract class ResumableOptimizer extends Optimizer {
+    private final Map<String, Integer> counts = new LinkedHashMap<>();
+    private int numUpdate;
+    /** Per parameter id, its state arrays (detached, freed by {@link #close}). */
+    protected final Map<String, NDArray[]> states = new LinkedHashMap<>();
+
+    private ResumableOptimizer(Builder b) {
+        super(b);
+    }
+
+    /** SGD with momentum and weight decay, a learning rate from {@code lr}: DJL's {@code Sgd}. */
+    public static ResumableOptimizer sgd(ParameterTracker lr, float momentum, float weightDecay) {
+        return new Sgd(new Builder().optWeightDecays(weightDecay), lr, momentum);
+    }
+
+    /** Adam with DJL's defaults (β₁ 0.9, β₂ 0.999, ε 1e-8): DJL's {@code Adam}. */
+    public static ResumableOptimizer adam(ParameterTracker lr, float weightDecay) {
+        return new Adam(new Builder().optWeightDecays(weightDecay), lr);
+    }
+
+    /** As {@link Optimizer#updateCount} with no begin offset: the largest per-parameter count so far. */
+    @Override
+    protected int updateCount(String parameterId) {
+        int count = counts.merge(parameterId, 1, Integer::sum);
+        numUpdate = Math.max(numUpdate, count);
+        return numUpdate;
+    }
+
+    protected NDArray[] state(String id, NDArray weight, int n) {
+        return states.computeIfAbsent(id, k -> {
+            NDArray[] s = new NDArray[n];
+            for (int i = 0; i < n; i++) {
+                s[i] = weight.zerosLike();
+                s[i].detach();
+            }
+            return s;
+        });
+    }
+
+    /** Writes the update counts and state arrays under {@code prefix}, naming parameters by {@code names}. */
+    public void save(TrainState out, String prefix, Function<String, String> names) {
+        out.put(prefix + "numUpdate", numUpdate);
+        for (Map.Entry<String, Integer> e : counts.entrySet()) {
+            out.put(prefix + "count." + names.apply(e.getKey()), e.getValue());
+        }
+        for (Map.Entry<String, NDArray[]> e : states.entrySet()) {
+            for (int i = 0; i < e.getValue().length; i++) {
+                out.put(prefix + "state" + i + "." + names.apply(e.getKey()), e.getValue()[i]);
+            }
+        }
+    }
+
+    /**
+     * Restores what {@link #save} wrote, for the parameters named in {@code ids} (name → current id), arrays in
+     * {@code manager} (detached: this optimizer frees them).
+     */
+    public void restore(TrainState in, String prefix, Map<String, String> ids, NDManager manager) {
+        numUpdate = in.getInt(prefix + "numUpdate");
+        counts.clear();
+        for (Map.Entry<String, String> e : ids.entrySet()) {
+            if (in.has(prefix + "count." + e.getKey())) {
+                counts.put(e.getValue(), in.getInt(prefix + "count." + e.getKey()));
+            }
+            if (in.has(prefix + "state0." + e.getKey())) {
+                NDArray[] s = new NDArray[stateArrays()];
+                for (int i = 0; i < s.length; i++) {
+                    s[i] = in.array(prefix + "state" + i + "." + e.getKey(), manager);
+                    s[i].detach();
+                }
+                NDArray[] old = states.put(e.getValue(), s);
+                if (old != null) {
+                    for (NDArray a : old) {
+                        a.close();
+                    }
+                }
+            }
+        }
+    }
+
+    /** State arrays per parameter: 1 (momentum) or 2 (Adam's moments). */
+    protected abstract int stateArrays();
+
+    /** Frees the state arrays. */
+    public void close() {
+        for (NDArray[] s : states.values()) {
+            for (NDArray a : s) {
+                a.close();
+            }
+        }
+        states.clear();
+    }
+
+    private static final class Builder extends OptimizerBuilder<Builder> {
+        @Override
+        protected Builder self() {
+            return this;
+        }
+    }
+
+    private static final class Sgd extends ResumableOptimizer {
+        private final ParameterTracker lr;
+        private final float momentum;
+
+        Sgd(Builder b, ParameterTracker lr, float momentum) {
+            super(b);
+            this.lr = lr;
+            this.momentum = momentum;
+        }
+
+        @Override
+        protected int stateArrays() {
+            return 1;
+        }
+
+        @Override
+        public void update(String parameterId, NDArray weight, NDArray grad) {
+            float weightDecay = getWeightDecay();
+            float learningRate = lr.getNewValue(parameterId, updateCount(parameterId));
+            NDList inputs = momentum != 0f ? new NDList(weight, grad, state(parameterId, weight, 1)[0])
+                    : new NDList(weight, grad);
+            weight.getNDArrayInternal().sgdUpdate(inputs, new NDList(weight), learningRate, weightDecay, rescaleGrad,
+                    clipGrad, momentum, true);
+        }
+    }
+
+    private static final class Adam extends ResumableOptimizer {
+        private static final float BETA1 = 0.9f, BETA2 = 0.999f, EPSILON = 1e-8f;
+        private final ParameterTracker lr;
+
+        Adam(Builder b, ParameterTracker lr) {
+            super(b);
+            this.lr = lr;
+        }
+
+        @Override
+        protected int stateArrays() {
+            return 2;
+        }
+
+        @Override
+        public void update(String parameterId, NDArray weight, NDArray grad) {
+            int t = updateCount(parameterId);
+            double coef1 = 1.0 - Math.pow(BETA1, t);
+            double coef2 = 1.0 - Math.pow(BETA2, t);
+            float newLearningRate = lr.getNewValue(parameterId, t);
+            float learningRateBiasCorrection = (float) (newLearningRate * Math.sqrt(coef2) / coef1);
+            float weightDecay = getWeightDecay();
+            NDArray[] s = state(parameterId, weight, 2);
+            weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, s[0], s[1]), new NDList(weight),
+                    newLearningRate, learningRateBiasCorrection, weightDecay, rescaleGrad, clipGrad, BETA1, BETA2,
+                    EPSILON, true, false);
+        }
+    }
+}
