@@ -26,6 +26,7 @@ import io.otprune.prune.PruneMethod;
 import io.otprune.prune.PruneUnits;
 import io.otprune.prune.Selection;
 import io.otprune.prune.UnitSet;
+import io.otprune.train.ConfusionMatrix;
 import io.otprune.train.Devices;
 import io.otprune.train.DivergenceException;
 import io.otprune.train.Evaluation;
@@ -131,7 +132,9 @@ public final class PruneRun {
             checkBudget(problems, pc);
             checkpoint = checkpointHook(dir, net, info);
             events.accept(new RunEvent.Phase("dense", "evaluating " + info.name() + " on " + data.id()));
-            dense = testAccuracy(null);
+            ConfusionMatrix denseConfusion = Evaluation.of(net, manager, data.test(), info.normalization())
+                    .confusion();
+            dense = denseConfusion.accuracy();
             events.accept(new RunEvent.Message("info", String.format("dense accuracy %.2f%%", 100 * dense)));
 
             // prune and harden
@@ -160,6 +163,8 @@ public final class PruneRun {
                 finalAcc = loop(fixedEpochs, "finetune", hard).test().accuracy();
             }
             hard.enforce();
+            ConfusionMatrix prunedConfusion = Evaluation.of(net, manager, data.test(), info.normalization())
+                    .confusion();
 
             // compact and save
             PruneMethod.Finished finished = method.finish(this, hard);
@@ -216,7 +221,8 @@ public final class PruneRun {
                     speedBefore, speedAfter, pc.granularity() == PruneConfig.Granularity.UNSTRUCTURED
                             ? "unstructured sparsity: the weights are zeros in dense tensors, so dense kernels run no "
                                     + "faster and the file is no smaller; use structured pruning for speed and size"
-                            : "", structure, finished.entropy());
+                            : "", structure, finished.entropy(),
+                    new PruneSummary.Confusion(data.classNames(), denseConfusion, prunedConfusion));
             dir.writeSummary(s);
             events.accept(new RunEvent.Phase("done", String.format("final accuracy %.2f%% (dense %.2f%%)",
                     100 * finalAcc, 100 * dense)));
