@@ -129,7 +129,8 @@ public class WorkbenchApp extends Application {
         // charts above, layers/result/history below; the divider lets the history's chart have the room
         javafx.scene.control.SplitPane centre = new javafx.scene.control.SplitPane(charts(), bottom());
         centre.setOrientation(javafx.geometry.Orientation.VERTICAL);
-        centre.setDividerPositions(System.getProperty("otprune.view", "").equals("history") ? 0.45 : 0.74);
+        centre.setDividerPositions(List.of("history", "data", "confusion").contains(System.getProperty("otprune.view",
+                "")) ? 0.45 : 0.74);
         root.setCenter(centre);
         Scene scene = new Scene(root, prefs.getDouble("width", 1400), prefs.getDouble("height", 900));
         scene.setOnKeyPressed(k -> {
@@ -148,7 +149,7 @@ public class WorkbenchApp extends Application {
                 k.consume();
             }
         });
-        // drag and drop of a model folder
+        // drag and drop of a model folder (it holds model.json) or a data folder
         scene.setOnDragOver(d -> {
             if (d.getDragboard().hasFiles()) {
                 d.acceptTransferModes(TransferMode.COPY);
@@ -157,7 +158,7 @@ public class WorkbenchApp extends Application {
         scene.setOnDragDropped(d -> {
             List<File> files = d.getDragboard().getFiles();
             if (!files.isEmpty()) {
-                vm.loadModel(files.get(0).toPath());
+                vm.openDropped(files.get(0).toPath());
             }
             d.setDropCompleted(true);
         });
@@ -254,7 +255,8 @@ public class WorkbenchApp extends Application {
      * opens that model (-Dotprune.data=ID: the autostarted run's data set), -Dotprune.view=mask (with
      * -Dotprune.layer=NAME) shows the mask heatmap, and
      * -Dotprune.view=history the run history with its comparison chart (-Dotprune.compare=TEXT: only the runs whose
-     * model path contains TEXT are chosen at first).
+     * model path contains TEXT are chosen at first), -Dotprune.view=data the data preview, -Dotprune.view=confusion
+     * the confusion matrices once the run has ended.
      */
     private void demo(Scene scene) {
         String view = System.getProperty("otprune.view", "");
@@ -262,6 +264,10 @@ public class WorkbenchApp extends Application {
             layerViews.getSelectionModel().select(1);
         } else if (view.equals("history")) {
             bottomTabs.getSelectionModel().select(2);
+        } else if (view.equals("data")) {
+            bottomTabs.getSelectionModel().select(3);
+        } else if (view.equals("confusion")) {
+            vm.summary.addListener((o, a, s) -> Platform.runLater(() -> bottomTabs.getSelectionModel().select(4)));
         }
         String layer = System.getProperty("otprune.layer");
         if (layer != null) {
@@ -359,21 +365,37 @@ public class WorkbenchApp extends Application {
             @Override
             protected void updateItem(Datasets.Choice c, boolean empty) {
                 super.updateItem(c, empty);
-                setText(empty || c == null ? null : c.id() + (c.available() ? "" : " (not installed)"));
+                setText(empty || c == null ? null : dataLabel(c.id()) + (c.available() ? "" : " (not installed)"));
                 setDisable(c != null && !c.available());
                 setTooltip(c == null ? null : new Tooltip(c.available() ? c.description() : c.hint()));
             }
         });
         data.setButtonCell(data.getCellFactory().call(null));
-        vm.dataId.addListener((o, a, b) -> vm.datasets.stream().filter(c -> c.id().equals(b)).findFirst()
-                .ifPresent(data::setValue));
-        vm.datasets.stream().filter(c -> c.id().equals(vm.dataId.get())).findFirst().ifPresent(data::setValue);
+        Runnable showChosen = () -> vm.datasets.stream().filter(c -> c.id().equals(vm.dataId.get())).findFirst()
+                .ifPresent(data::setValue);
+        vm.dataId.addListener((o, a, b) -> showChosen.run());
+        vm.datasets.addListener((javafx.collections.ListChangeListener<Datasets.Choice>) c -> showChosen.run());
+        showChosen.run();
         data.setOnAction(e -> {
             if (data.getValue() != null && data.getValue().available()) {
                 vm.dataId.set(data.getValue().id());
             }
         });
         tip(data, "Data to prune and fine-tune on; the embedded subsets need nothing installed");
+        Button openData = new Button("Open data folder…");
+        openData.setId("openData");
+        tip(openData, "Use a folder of data: image folders (one per class), CIFAR .bin files or IDX files; you can "
+                + "also drop it on the window");
+        openData.setOnAction(e -> {
+            DirectoryChooser ch = new DirectoryChooser();
+            ch.setTitle("Open a data folder");
+            File f = ch.showDialog(stage);
+            if (f != null) {
+                vm.openData(f.toPath());
+            }
+        });
+        openData.disableProperty().bind(vm.running);
+        openData.setMinWidth(Label.USE_PREF_SIZE);
         data.disableProperty().bind(vm.running);
         models.disableProperty().bind(vm.running);
         open.disableProperty().bind(vm.running);
@@ -396,7 +418,7 @@ public class WorkbenchApp extends Application {
         models.setMinWidth(190);
         data.setMinWidth(190);
         open.setMinWidth(Label.USE_PREF_SIZE);
-        HBox bar = new HBox(10, modelLabel, models, open, dataLabel, data, spacer(), device);
+        HBox bar = new HBox(10, modelLabel, models, open, dataLabel, data, openData, spacer(), device);
         bar.setAlignment(Pos.CENTER_LEFT);
         info.setStyle("-fx-text-fill: #444;");
         VBox box = new VBox(4, bar, info);
@@ -655,8 +677,13 @@ public class WorkbenchApp extends Application {
         tip(reproduce, "Charts export to PNG from their right-click menu");
         VBox resultBox = new VBox(6, rs, new HBox(8, exportModel, exportCsv), reproduce);
         resultBox.setPadding(new Insets(4));
+        DataPreviewPane dataPreview = new DataPreviewPane();
+        vm.dataSamples.addListener((o, a, d) -> dataPreview.show(d));
+        dataPreview.show(vm.dataSamples.get());
+        ConfusionMatrixPane confusion = new ConfusionMatrixPane();
+        vm.summary.addListener((o, a, s) -> confusion.show(s == null ? null : s.confusion()));
         TabPane tabs = new TabPane(new Tab("Layers", table), new Tab("Result", resultBox),
-                new Tab("History", history()));
+                new Tab("History", history()), new Tab("Data", dataPreview), new Tab("Confusion", confusion));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         bottomTabs = tabs;
         vm.summary.addListener((o, a, s) -> {
@@ -795,6 +822,12 @@ public class WorkbenchApp extends Application {
         }
         b.append("model: ").append(s.modelDir());
         return b.toString();
+    }
+
+    /** A data set in the picker: its id, or a folder's name (the full path is in its tooltip). */
+    static String dataLabel(String id) {
+        Path p = Path.of(id);
+        return p.getNameCount() > 1 || p.isAbsolute() ? p.getFileName() + " (folder)" : id;
     }
 
     private static <T> TableColumn<T, String> col(String title, java.util.function.Function<T, String> value) {
