@@ -16,7 +16,7 @@ import javafx.scene.layout.VBox;
 /**
  * The Confusion tab: the dense and the pruned model's confusion matrices on the test set side by side, as heatmaps
  * (rows: true class, columns: predicted; a cell's colour is its share of the row, so the diagonal is each class's
- * recall), and next to them each class's recall before and after, the classes pruning hurt most first.
+ * recall), and below them each class's recall before and after, the classes pruning hurt most first.
  */
 public final class ConfusionMatrixPane extends ScrollPane {
     /** Above this many classes the cells carry their counts in a tooltip only (they are too small to read). */
@@ -24,13 +24,14 @@ public final class ConfusionMatrixPane extends ScrollPane {
 
     private final Label placeholder = new Label("The dense and pruned models' confusion matrices appear here when a "
             + "run ends.");
-    private final HBox content = new HBox(16);
+    private final VBox content = new VBox();
 
     public ConfusionMatrixPane() {
         setId("confusion");
         content.setPadding(new Insets(6));
         content.getChildren().setAll(placeholder);
         setContent(content);
+        setFitToWidth(true); // the recall line wraps at the pane's width
     }
 
     /** Shows a run's matrices; null (a run without them, or none yet) shows the placeholder. */
@@ -39,10 +40,9 @@ public final class ConfusionMatrixPane extends ScrollPane {
             content.getChildren().setAll(placeholder);
             return;
         }
-        content.getChildren().setAll(
-                matrix("denseConfusion", "Dense", c.dense(), c.classes()),
-                matrix("prunedConfusion", "Pruned", c.pruned(), c.classes()),
-                changes(c));
+        HBox matrices = new HBox(16, matrix("denseConfusion", "Dense", c.dense(), c.classes()),
+                matrix("prunedConfusion", "Pruned", c.pruned(), c.classes()));
+        content.getChildren().setAll(new VBox(8, matrices, changes(c)));
     }
 
     private static VBox matrix(String id, String title, ConfusionMatrix m, List<String> classes) {
@@ -98,17 +98,18 @@ public final class ConfusionMatrixPane extends ScrollPane {
         return String.format(Locale.ROOT, "rgb(%d,%d,%d)", r, g, b);
     }
 
-    private static VBox changes(PruneSummary.Confusion c) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-                "Recall per class, dense → pruned (points), most hurt first:%n"));
-        for (ConfusionMatrix.RecallChange r : c.dense().recallChanges(c.pruned())) {
-            b.append(String.format(Locale.ROOT, "%-16s %6.1f%% → %6.1f%%  %+5.1f%n",
+    private static Label changes(PruneSummary.Confusion c) {
+        StringBuilder b = new StringBuilder("Recall per class, dense → pruned, most hurt first: ");
+        List<ConfusionMatrix.RecallChange> changes = c.dense().recallChanges(c.pruned());
+        for (int i = 0; i < changes.size(); i++) {
+            ConfusionMatrix.RecallChange r = changes.get(i);
+            b.append(i == 0 ? "" : " · ").append(String.format(Locale.ROOT, "%s %.1f%% → %.1f%% (%+.1f)",
                     shorten(c.classes().get(r.classIndex())), 100 * r.before(), 100 * r.after(), r.points()));
         }
-        Label l = new Label(b.toString().stripTrailing());
+        Label l = new Label(b.toString());
         l.setId("confusionChanges");
-        l.setStyle("-fx-font-family: monospace;");
-        return new VBox(l);
+        l.setWrapText(true);
+        return l;
     }
 
     private static String shorten(String name) {

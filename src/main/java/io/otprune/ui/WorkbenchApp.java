@@ -251,8 +251,9 @@ public class WorkbenchApp extends Application {
     /**
      * For documentation screenshots (see README): with -Dotprune.autostart=true a run starts once the model is
      * loaded; with -Dotprune.screenshot=FILE.png the window is saved to FILE after -Dotprune.screenshot.after
-     * seconds (default 20), and the application quits if -Dotprune.screenshot.exit=true. -Dotprune.model=DIR
-     * opens that model (-Dotprune.data=ID: the autostarted run's data set), -Dotprune.view=mask (with
+     * seconds (default 20; from the run's end with -Dotprune.screenshot.afterRun=true), and the application quits if
+     * -Dotprune.screenshot.exit=true. -Dotprune.model=DIR opens that model (-Dotprune.data=ID or a folder: the data
+     * set chosen once the model is loaded, the autostarted run's), -Dotprune.view=mask (with
      * -Dotprune.layer=NAME) shows the mask heatmap, and
      * -Dotprune.view=history the run history with its comparison chart (-Dotprune.compare=TEXT: only the runs whose
      * model path contains TEXT are chosen at first), -Dotprune.view=data the data preview, -Dotprune.view=confusion
@@ -277,21 +278,31 @@ public class WorkbenchApp extends Application {
                 }
             });
         }
-        if (Boolean.getBoolean("otprune.autostart")) {
+        String data = System.getProperty("otprune.data"); // e.g. the full data set for benchmarks, or a folder
+        boolean autostart = Boolean.getBoolean("otprune.autostart");
+        if (autostart || data != null) {
             vm.preview.addListener(new javafx.beans.value.ChangeListener<>() {
                 @Override
                 public void changed(javafx.beans.value.ObservableValue<? extends ModelPreview.Outcome> o,
                         ModelPreview.Outcome a, ModelPreview.Outcome b) {
                     vm.preview.removeListener(this);
-                    String data = System.getProperty("otprune.data"); // e.g. the full data set for benchmarks
-                    if (data != null) {
+                    if (data != null && java.nio.file.Files.isDirectory(Path.of(data))) {
+                        vm.openData(Path.of(data)); // as Open data folder… does; chosen once it is read
+                    } else if (data != null) {
                         vm.dataId.set(data);
+                    }
+                    if (!autostart) {
+                        return;
                     }
                     // as a person would: the data set chosen, Start clicked a moment later (the data preloaded)
                     javafx.animation.PauseTransition wait = new javafx.animation.PauseTransition(
                             javafx.util.Duration.seconds(data != null ? 3 : 0.01));
                     wait.setOnFinished(e -> vm.start());
-                    wait.play();
+                    if (data == null || vm.dataId.get().equals(data)) {
+                        wait.play();
+                    } else {
+                        vm.dataId.addListener((x, y, id) -> wait.play()); // a folder: once it is read and chosen
+                    }
                 }
             });
         }
@@ -316,7 +327,11 @@ public class WorkbenchApp extends Application {
                     Platform.exit();
                 }
             });
-            wait.play();
+            if (Boolean.getBoolean("otprune.screenshot.afterRun")) { // the seconds count from the run's end
+                vm.summary.addListener((o, a, sum) -> wait.play());
+            } else {
+                wait.play();
+            }
         }
     }
 
