@@ -24,6 +24,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Data sets as folders of images, one folder per class: {@code ROOT/train/<class>/*} and {@code ROOT/test/<class>/*},
@@ -337,7 +338,12 @@ public final class ImageFolder {
 
     /** Width, height and colour of an image from its header, without decoding the pixels. */
     static ImageShape header(Path file) throws IOException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        byte[] bytes = Files.readAllBytes(file); // small files: one read costs what reading the header would
+        ImageShape png = PngDecoder.shape(bytes);
+        if (png != null) {
+            return png;
+        }
+        try (ImageInputStream in = memoryStream(bytes)) {
             ImageReader r = reader(in, file);
             try {
                 r.setInput(in, true, true);
@@ -352,12 +358,19 @@ public final class ImageFolder {
     }
 
     /**
-     * Decodes an image and fits it into {@code shape}. A decoder warning (a JPEG that ends early) counts as
-     * unreadable: the decoder would fill the rest with grey.
+     * Decodes an image and fits it into {@code shape}: common PNGs by {@link PngDecoder}, everything else by
+     * ImageIO. A decoder warning (a JPEG that ends early) counts as unreadable: the decoder would fill the rest with
+     * grey.
      */
     static void read(Path file, ImageShape shape, byte[] dst, int offset) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        PngDecoder.Decoded png = PngDecoder.decode(bytes);
+        if (png != null) {
+            ImageFit.fit(png.pixels(), png.shape(), dst, offset, shape);
+            return;
+        }
         BufferedImage img;
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        try (ImageInputStream in = memoryStream(bytes)) {
             ImageReader r = reader(in, file);
             try {
                 r.setInput(in, true, true);
@@ -373,6 +386,11 @@ public final class ImageFolder {
         }
         ImageShape native_ = new ImageShape(isGrey(img.getColorModel()) ? 1 : 3, img.getHeight(), img.getWidth());
         ImageFit.fit(pixels(img, native_), native_, dst, offset, shape);
+    }
+
+    /** A stream over a file's bytes held in memory (ImageIO's own choice would cache through a temporary file). */
+    private static ImageInputStream memoryStream(byte[] bytes) {
+        return new MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(bytes));
     }
 
     private static ImageReader reader(ImageInputStream in, Path file) throws IOException {

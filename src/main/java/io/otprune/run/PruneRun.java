@@ -26,6 +26,7 @@ import io.otprune.prune.PruneMethod;
 import io.otprune.prune.PruneUnits;
 import io.otprune.prune.Selection;
 import io.otprune.prune.UnitSet;
+import io.otprune.train.ConfusionMatrix;
 import io.otprune.train.Devices;
 import io.otprune.train.DivergenceException;
 import io.otprune.train.Evaluation;
@@ -217,7 +218,19 @@ public final class PruneRun {
             problems = Problems.build(units.sets(), pc.budget(), pc.scope(), pc.keptFraction());
             checkBudget(problems, pc);
             events.accept(new RunEvent.Phase("dense", "evaluating " + info.name() + " on " + data.id()));
-            dense = resume != null ? resume.getDouble("run.dense") : testAccuracy(null);
+            // the dense model's confusion matrix; a resumed run holds the checkpoint's weights, so it reads the
+            // input model again (unchanged: its digest was checked)
+            ConfusionMatrix denseConfusion;
+            if (resume == null) {
+                denseConfusion = Evaluation.of(net, manager, data.test(), info.normalization()).confusion();
+                dense = denseConfusion.accuracy();
+            } else {
+                try (NDManager inputManager = manager.newSubManager()) {
+                    denseConfusion = Evaluation.of(ModelStore.load(input, inputManager).network(), inputManager,
+                            data.test(), info.normalization()).confusion();
+                }
+                dense = resume.getDouble("run.dense");
+            }
             events.accept(new RunEvent.Message("info", String.format("dense accuracy %.2f%%", 100 * dense)));
 
             // prune and harden (a run resumed in the fine-tune phase takes the hard masks from its checkpoint)
@@ -259,6 +272,8 @@ public final class PruneRun {
                 finalAcc = loop(fixedEpochs, "finetune", hard).test().accuracy();
             }
             hard.enforce();
+            ConfusionMatrix prunedConfusion = Evaluation.of(net, manager, data.test(), info.normalization())
+                    .confusion();
 
             // compact and save
             PruneMethod.Finished finished = method.finish(this, hard);
@@ -315,7 +330,8 @@ public final class PruneRun {
                     speedBefore, speedAfter, pc.granularity() == PruneConfig.Granularity.UNSTRUCTURED
                             ? "unstructured sparsity: the weights are zeros in dense tensors, so dense kernels run no "
                                     + "faster and the file is no smaller; use structured pruning for speed and size"
-                            : "", structure, finished.entropy());
+                            : "", structure, finished.entropy(),
+                    new PruneSummary.Confusion(data.classNames(), denseConfusion, prunedConfusion));
             dir.writeSummary(s);
             Checkpoint.removeAll(dir.dir());
             events.accept(new RunEvent.Phase("done", String.format("final accuracy %.2f%% (dense %.2f%%)",

@@ -38,7 +38,15 @@ public record PruneSummary(
         Speed speedAfter,
         String note,
         Structure structure,
-        List<io.otprune.prune.ActivationEntropy.Report> entropy) {
+        List<io.otprune.prune.ActivationEntropy.Report> entropy,
+        Confusion confusion) {
+
+    /**
+     * The dense and the pruned model's confusion matrices on the test set, with the class names (which classes
+     * pruning hurt). Null in summaries written before it existed.
+     */
+    public record Confusion(List<String> classes, io.otprune.train.ConfusionMatrix dense,
+            io.otprune.train.ConfusionMatrix pruned) {}
 
     /**
      * What compaction did to the architecture: conv/linear layers and depth (weighted layers on the longest path)
@@ -51,6 +59,4 @@ public record PruneSummary(
      * model folder in bytes.
      */
     public record Speed(double batch1Ms, double batch256Ms, long fileBytes) {}
-
-
 }

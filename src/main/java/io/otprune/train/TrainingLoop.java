@@ -198,8 +198,9 @@ public final class TrainingLoop {
             lastLoss = resumeState.getDouble("loop.trainLoss");
             lastAcc = resumeState.getDouble("loop.trainAccuracy");
             if (resumeState.has("loop.testAccuracy")) {
+                // the checkpoint keeps the last evaluation's figures, not its confusion matrix
                 lastTest = new Evaluation(resumeState.getDouble("loop.testLoss"),
-                        resumeState.getDouble("loop.testAccuracy"), resumeState.getInt("loop.testSamples"));
+                        resumeState.getDouble("loop.testAccuracy"), resumeState.getInt("loop.testSamples"), null);
             }
         }
         for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {

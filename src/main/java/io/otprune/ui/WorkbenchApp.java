@@ -129,7 +129,8 @@ public class WorkbenchApp extends Application {
         // charts above, layers/result/history below; the divider lets the history's chart have the room
         javafx.scene.control.SplitPane centre = new javafx.scene.control.SplitPane(charts(), bottom());
         centre.setOrientation(javafx.geometry.Orientation.VERTICAL);
-        centre.setDividerPositions(System.getProperty("otprune.view", "").equals("history") ? 0.45 : 0.74);
+        centre.setDividerPositions(List.of("history", "data", "confusion").contains(System.getProperty("otprune.view",
+                "")) ? 0.45 : 0.74);
         root.setCenter(centre);
         Scene scene = new Scene(root, prefs.getDouble("width", 1400), prefs.getDouble("height", 900));
         scene.setOnKeyPressed(k -> {
@@ -148,7 +149,7 @@ public class WorkbenchApp extends Application {
                 k.consume();
             }
         });
-        // drag and drop of a model folder or an .onnx file
+        // drag and drop of a model folder (it holds model.json), an .onnx file, or a data folder
         scene.setOnDragOver(d -> {
             if (d.getDragboard().hasFiles()) {
                 d.acceptTransferModes(TransferMode.COPY);
@@ -157,7 +158,7 @@ public class WorkbenchApp extends Application {
         scene.setOnDragDropped(d -> {
             List<File> files = d.getDragboard().getFiles();
             if (!files.isEmpty()) {
-                vm.loadModel(files.get(0).toPath());
+                vm.openDropped(files.get(0).toPath());
             }
             d.setDropCompleted(true);
         });
@@ -250,11 +251,13 @@ public class WorkbenchApp extends Application {
     /**
      * For documentation screenshots (see README): with -Dotprune.autostart=true a run starts once the model is
      * loaded; with -Dotprune.screenshot=FILE.png the window is saved to FILE after -Dotprune.screenshot.after
-     * seconds (default 20), and the application quits if -Dotprune.screenshot.exit=true. -Dotprune.model=DIR
-     * opens that model (-Dotprune.data=ID: the autostarted run's data set), -Dotprune.view=mask (with
+     * seconds (default 20; from the run's end with -Dotprune.screenshot.afterRun=true), and the application quits if
+     * -Dotprune.screenshot.exit=true. -Dotprune.model=DIR opens that model (-Dotprune.data=ID or a folder: the data
+     * set chosen once the model is loaded, the autostarted run's), -Dotprune.view=mask (with
      * -Dotprune.layer=NAME) shows the mask heatmap, and
      * -Dotprune.view=history the run history with its comparison chart (-Dotprune.compare=TEXT: only the runs whose
-     * model path contains TEXT are chosen at first).
+     * model path contains TEXT are chosen at first), -Dotprune.view=data the data preview, -Dotprune.view=confusion
+     * the confusion matrices once the run has ended.
      */
     private void demo(Scene scene) {
         String view = System.getProperty("otprune.view", "");
@@ -262,6 +265,10 @@ public class WorkbenchApp extends Application {
             layerViews.getSelectionModel().select(1);
         } else if (view.equals("history")) {
             bottomTabs.getSelectionModel().select(2);
+        } else if (view.equals("data")) {
+            bottomTabs.getSelectionModel().select(3);
+        } else if (view.equals("confusion")) {
+            vm.summary.addListener((o, a, s) -> Platform.runLater(() -> bottomTabs.getSelectionModel().select(4)));
         }
         String layer = System.getProperty("otprune.layer");
         if (layer != null) {
@@ -271,21 +278,31 @@ public class WorkbenchApp extends Application {
                 }
             });
         }
-        if (Boolean.getBoolean("otprune.autostart")) {
+        String data = System.getProperty("otprune.data"); // e.g. the full data set for benchmarks, or a folder
+        boolean autostart = Boolean.getBoolean("otprune.autostart");
+        if (autostart || data != null) {
             vm.preview.addListener(new javafx.beans.value.ChangeListener<>() {
                 @Override
                 public void changed(javafx.beans.value.ObservableValue<? extends ModelPreview.Outcome> o,
                         ModelPreview.Outcome a, ModelPreview.Outcome b) {
                     vm.preview.removeListener(this);
-                    String data = System.getProperty("otprune.data"); // e.g. the full data set for benchmarks
-                    if (data != null) {
+                    if (data != null && java.nio.file.Files.isDirectory(Path.of(data))) {
+                        vm.openData(Path.of(data)); // as Open data folder… does; chosen once it is read
+                    } else if (data != null) {
                         vm.dataId.set(data);
+                    }
+                    if (!autostart) {
+                        return;
                     }
                     // as a person would: the data set chosen, Start clicked a moment later (the data preloaded)
                     javafx.animation.PauseTransition wait = new javafx.animation.PauseTransition(
                             javafx.util.Duration.seconds(data != null ? 3 : 0.01));
                     wait.setOnFinished(e -> vm.start());
-                    wait.play();
+                    if (data == null || vm.dataId.get().equals(data)) {
+                        wait.play();
+                    } else {
+                        vm.dataId.addListener((x, y, id) -> wait.play()); // a folder: once it is read and chosen
+                    }
                 }
             });
         }
@@ -310,7 +327,11 @@ public class WorkbenchApp extends Application {
                     Platform.exit();
                 }
             });
-            wait.play();
+            if (Boolean.getBoolean("otprune.screenshot.afterRun")) { // the seconds count from the run's end
+                vm.summary.addListener((o, a, sum) -> wait.play());
+            } else {
+                wait.play();
+            }
         }
     }
 
@@ -373,21 +394,37 @@ public class WorkbenchApp extends Application {
             @Override
             protected void updateItem(Datasets.Choice c, boolean empty) {
                 super.updateItem(c, empty);
-                setText(empty || c == null ? null : c.id() + (c.available() ? "" : " (not installed)"));
+                setText(empty || c == null ? null : dataLabel(c.id()) + (c.available() ? "" : " (not installed)"));
                 setDisable(c != null && !c.available());
                 setTooltip(c == null ? null : new Tooltip(c.available() ? c.description() : c.hint()));
             }
         });
         data.setButtonCell(data.getCellFactory().call(null));
-        vm.dataId.addListener((o, a, b) -> vm.datasets.stream().filter(c -> c.id().equals(b)).findFirst()
-                .ifPresent(data::setValue));
-        vm.datasets.stream().filter(c -> c.id().equals(vm.dataId.get())).findFirst().ifPresent(data::setValue);
+        Runnable showChosen = () -> vm.datasets.stream().filter(c -> c.id().equals(vm.dataId.get())).findFirst()
+                .ifPresent(data::setValue);
+        vm.dataId.addListener((o, a, b) -> showChosen.run());
+        vm.datasets.addListener((javafx.collections.ListChangeListener<Datasets.Choice>) c -> showChosen.run());
+        showChosen.run();
         data.setOnAction(e -> {
             if (data.getValue() != null && data.getValue().available()) {
                 vm.dataId.set(data.getValue().id());
             }
         });
         tip(data, "Data to prune and fine-tune on; the embedded subsets need nothing installed");
+        Button openData = new Button("Open data folder…");
+        openData.setId("openData");
+        tip(openData, "Use a folder of data: image folders (one per class), CIFAR .bin files or IDX files; you can "
+                + "also drop it on the window");
+        openData.setOnAction(e -> {
+            DirectoryChooser ch = new DirectoryChooser();
+            ch.setTitle("Open a data folder");
+            File f = ch.showDialog(stage);
+            if (f != null) {
+                vm.openData(f.toPath());
+            }
+        });
+        openData.disableProperty().bind(vm.running);
+        openData.setMinWidth(Label.USE_PREF_SIZE);
         data.disableProperty().bind(vm.running);
         models.disableProperty().bind(vm.running);
         open.disableProperty().bind(vm.running);
@@ -410,7 +447,7 @@ public class WorkbenchApp extends Application {
         models.setMinWidth(190);
         data.setMinWidth(190);
         open.setMinWidth(Label.USE_PREF_SIZE);
-        HBox bar = new HBox(10, modelLabel, models, open, openOnnx, dataLabel, data, spacer(), device);
+        HBox bar = new HBox(10, modelLabel, models, open, openOnnx, dataLabel, data, openData, spacer(), device);
         bar.setAlignment(Pos.CENTER_LEFT);
         info.setStyle("-fx-text-fill: #444;");
         VBox box = new VBox(4, bar, info);
@@ -683,8 +720,13 @@ public class WorkbenchApp extends Application {
         tip(reproduce, "Charts export to PNG from their right-click menu");
         VBox resultBox = new VBox(6, rs, new HBox(8, exportModel, exportOnnx, exportCsv), reproduce);
         resultBox.setPadding(new Insets(4));
+        DataPreviewPane dataPreview = new DataPreviewPane();
+        vm.dataSamples.addListener((o, a, d) -> dataPreview.show(d));
+        dataPreview.show(vm.dataSamples.get());
+        ConfusionMatrixPane confusion = new ConfusionMatrixPane();
+        vm.summary.addListener((o, a, s) -> confusion.show(s == null ? null : s.confusion()));
         TabPane tabs = new TabPane(new Tab("Layers", table), new Tab("Result", resultBox),
-                new Tab("History", history()));
+                new Tab("History", history()), new Tab("Data", dataPreview), new Tab("Confusion", confusion));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         bottomTabs = tabs;
         vm.summary.addListener((o, a, s) -> {
@@ -845,6 +887,12 @@ public class WorkbenchApp extends Application {
         }
         b.append("model: ").append(s.modelDir());
         return b.toString();
+    }
+
+    /** A data set in the picker: its id, or a folder's name (the full path is in its tooltip). */
+    static String dataLabel(String id) {
+        Path p = Path.of(id);
+        return p.getNameCount() > 1 || p.isAbsolute() ? p.getFileName() + " (folder)" : id;
     }
 
     private static <T> TableColumn<T, String> col(String title, java.util.function.Function<T, String> value) {

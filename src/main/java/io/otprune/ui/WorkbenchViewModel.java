@@ -75,6 +75,8 @@ public final class WorkbenchViewModel implements AutoCloseable {
     public final StringProperty status = new SimpleStringProperty("ready");
     public final ObjectProperty<PruneSummary> summary = new SimpleObjectProperty<>();
     public final ObjectProperty<Path> lastRunDir = new SimpleObjectProperty<>();
+    /** The chosen data set's first images per class (the Data tab), or null while none is read. */
+    public final ObjectProperty<io.otprune.data.DataSamples> dataSamples = new SimpleObjectProperty<>();
     /** Incremented each time the chart series below changed. */
     public final IntegerProperty chartVersion = new SimpleIntegerProperty(0);
 
@@ -105,6 +107,18 @@ public final class WorkbenchViewModel implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Reads data sets (a folder of 70k images takes a while), apart from the helper so that previews and models do
+     * not wait for it.
+     */
+    private final ExecutorService dataReader = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "otprune-data");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Ends the scan of the data set chosen before, when another is chosen. */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.atomic.AtomicBoolean> dataScan =
+            new java.util.concurrent.atomic.AtomicReference<>(new java.util.concurrent.atomic.AtomicBoolean());
     private final AtomicLong previewGeneration = new AtomicLong();
     private final ConcurrentLinkedQueue<RunEvent> pending = new ConcurrentLinkedQueue<>();
     private final Path runsRoot;
@@ -126,7 +140,8 @@ public final class WorkbenchViewModel implements AutoCloseable {
         }
         keepChoicesCompatible();
         // read the chosen data set ahead, so Start does not wait for (and the window does not stutter on) decoding it
-        dataId.addListener((o, a, id) -> preloadData(id));
+        dataId.addListener((o, a, id) -> showData(id));
+        showData(dataId.get());
         refreshHistory();
     }
 
@@ -163,15 +178,109 @@ public final class WorkbenchViewModel implements AutoCloseable {
         });
     }
 
-    private void preloadData(String id) {
-        if (id == null || helper.isShutdown()) {
+    /** Images shown per class in the Data tab. */
+    public static final int SAMPLES_PER_CLASS = 8;
+
+    /**
+     * Reads the chosen data set on the data thread (the named sets stay cached for the run) and shows its samples. A
+     * folder chosen through {@link #openData} was read already; a named set that cannot be read here (not installed)
+     * is reported when a run asks for it, a folder at once.
+     */
+    private void showData(String id) {
+        io.otprune.data.DataSamples shown = dataSamples.get();
+        if (id == null || shown != null && shown.id().equals(id)) {
             return;
         }
-        helper.submit(() -> {
+        dataSamples.set(null);
+        readData(id, samples -> {
+            if (id.equals(dataId.get())) {
+                listData(id, samples);
+                dataSamples.set(samples);
+            }
+        }, message -> {
+            if (!isNamedData(id) && id.equals(dataId.get())) {
+                reportDataError(message);
+            }
+        });
+    }
+
+    /**
+     * Opens a folder as the data set (Open data folder…, or a folder dropped on the window): read and checked on the
+     * data thread, then listed in the data picker and chosen. An empty class folder, a single class, a class count
+     * other than the model's or unreadable images set {@link #error} in one line and keep the current data set.
+     */
+    public void openData(Path dir) {
+        String id = dir.toAbsolutePath().normalize().toString();
+        status.set("reading data folder " + dir.getFileName() + "…");
+        readData(id, samples -> {
+            listData(id, samples);
+            dataSamples.set(samples); // before the id, so that showData does not read the folder again
+            dataId.set(id);
+            status.set("data: " + samples.summary());
+        }, message -> {
+            reportDataError(message);
+            status.set("ready");
+        });
+    }
+
+    /** Puts a folder read as a data set into the data picker's list (once). */
+    private void listData(String id, io.otprune.data.DataSamples samples) {
+        if (datasets.stream().noneMatch(c -> c.id().equals(id))) {
+            datasets.add(new Datasets.Choice(id, samples.summary(), true, ""));
+        }
+    }
+
+    /** A folder dropped on the window: a model when it holds model.json, else a data set. */
+    public void openDropped(Path dir) {
+        if (isOnnx(dir) || Files.isRegularFile(dir.resolve("model.json"))) {
+            loadModel(dir);
+        } else {
+            openData(dir);
+        }
+    }
+
+    private void reportDataError(String message) {
+        error.set(""); // the same message twice must show twice
+        error.set("Cannot use data: " + message);
+    }
+
+    private static boolean isNamedData(String id) {
+        return Datasets.choices().stream().anyMatch(c -> c.id().equals(id));
+    }
+
+    /**
+     * Reads a data set on the data thread as a run of the current model would (folders brought to its input, its
+     * class count required) and hands its samples, or a one-line reason, to the FX thread.
+     */
+    private void readData(String id, Consumer<io.otprune.data.DataSamples> done, Consumer<String> failed) {
+        if (dataReader.isShutdown()) {
+            return;
+        }
+        ModelPreview m = model.get();
+        io.otprune.data.ImageShape shape = m == null || isNamedData(id) ? null : new io.otprune.data.ImageShape(
+                m.info().graph().inChannels(), m.info().graph().height(), m.info().graph().width());
+        int classes = m == null ? 0 : m.info().graph().classes();
+        String modelName = m == null ? null : m.info().name();
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        dataScan.getAndSet(cancelled).set(true);
+        io.otprune.data.ReaderControl control = new io.otprune.data.ReaderControl() {
+            @Override public void awaitResumed() {}
+            @Override public boolean isCancelled() { return cancelled.get(); }
+        };
+        dataReader.submit(() -> {
             try {
-                Datasets.load(id); // cached by Datasets; a missing data set is reported when a run asks for it
+                io.otprune.data.Dataset d = Datasets.load(id,
+                        io.otprune.data.DataOptions.DEFAULTS.withShape(shape), control);
+                if (modelName != null) {
+                    d.requireClasses(classes, modelName);
+                }
+                io.otprune.data.DataSamples samples = io.otprune.data.DataSamples.of(d, SAMPLES_PER_CLASS);
+                fx.accept(() -> done.accept(samples));
+            } catch (java.util.concurrent.CancellationException e) {
+                // another data set was chosen meanwhile
             } catch (io.otprune.data.DatasetException | RuntimeException e) {
-                // nothing to do here
+                String message = e.getMessage() == null ? e.toString() : e.getMessage().replace('\n', ' ');
+                fx.accept(() -> failed.accept(message));
             }
         });
     }
@@ -578,6 +687,8 @@ public final class WorkbenchViewModel implements AutoCloseable {
     @Override
     public void close() {
         runs.shutdown(15_000);
+        dataScan.get().set(true);
+        dataReader.shutdownNow();
         helper.shutdownNow();
         ModelPreview p = model.get();
         if (p != null) {

@@ -64,9 +64,20 @@ class PruneRunTest {
             for (String key : List.of("targetSparsity", "achievedSparsity", "achievedUnitSparsity",
                     "achievedParamSparsity", "achievedFlopSparsity", "denseAccuracy", "finalAccuracy", "hardeningGap",
                     "maskSharpnessAtHardening", "perLayer", "paramsBefore", "paramsAfter", "flopsBefore", "flopsAfter",
-                    "seconds", "device")) {
+                    "seconds", "device", "confusion")) {
                 assertThat(json.has(key)).as(key).isTrue();
             }
+            // both confusion matrices count the whole test set; their diagonals are the two accuracies
+            PruneSummary read = io.otprune.util.Json.PRETTY.fromJson(Files.readString(out.resolve("summary.json")),
+                    PruneSummary.class);
+            assertThat(read.confusion()).isEqualTo(s.confusion());
+            assertThat(s.confusion().classes()).hasSize(10);
+            for (io.otprune.train.ConfusionMatrix cm : List.of(s.confusion().dense(), s.confusion().pruned())) {
+                assertThat(cm.total()).as(m.name()).isEqualTo(2000); // mnist-small's test split
+            }
+            assertThat(s.confusion().dense().accuracy()).as(m.name()).isEqualTo(s.denseAccuracy());
+            assertThat(s.confusion().pruned().accuracy()).as(m.name())
+                    .isCloseTo(s.finalAccuracy(), org.assertj.core.data.Offset.offset(1e-12));
             // the saved model really has the zeros, exactly as many as pruned
             try (NDManager mgr = NDManager.newBaseManager(Device.cpu())) {
                 ModelStore.Loaded l = ModelStore.load(out.resolve("model"), mgr);

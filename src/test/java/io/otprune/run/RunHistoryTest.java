@@ -17,7 +17,7 @@ public class RunHistoryTest {
     public static PruneSummary summary(String method, double sparsity, double acc) {
         return new PruneSummary(method, "unstructured", "count", "global", sparsity, sparsity, sparsity, sparsity,
                 sparsity, 0.91, acc, acc, acc, 0, 1, 1e-3, List.of(), 100, 10, 1000, 100, 100, 10, 3.0, "cpu",
-                "model", null, null, null, null, null, null);
+                "model", null, null, null, null, null, null, null);
     }
 
     void finishedRun(String name, String model, PruneSummary s, long minute) throws Exception {

@@ -153,6 +153,26 @@ class WorkbenchAppTest {
         assertThat(vm().sharpness).isNotEmpty();
         assertThat(vm().epsilon).isNotEmpty();
         assertThat(robot.lookup("#summary").queryAs(Label.class).getText()).contains("achieved 0.900000");
+
+        // confusion matrices of the dense and the pruned model: every test image counted once, diagonals = accuracies
+        robot.clickOn("Confusion");
+        WaitForAsyncUtils.waitForFxEvents();
+        double[] accuracies = {vm().summary.get().denseAccuracy(), vm().summary.get().finalAccuracy()};
+        String[] matrices = {"#denseConfusion", "#prunedConfusion"};
+        for (int k = 0; k < 2; k++) {
+            long total = 0, diagonal = 0;
+            for (javafx.scene.Node n : robot.lookup(matrices[k] + " .confusion-cell").queryAll()) {
+                int[] cell = (int[]) n.getUserData(); // true class, predicted class, count
+                int shown = Integer.parseInt(((Label) n).getText());
+                assertThat(shown).isEqualTo(cell[2]);
+                total += shown;
+                diagonal += cell[0] == cell[1] ? shown : 0;
+            }
+            assertThat(total).isEqualTo(2000); // fashion-mnist-small's test split
+            assertThat((double) diagonal / total).isCloseTo(accuracies[k], org.assertj.core.data.Offset.offset(1e-12));
+        }
+        assertThat(robot.lookup("#confusionChanges").queryAs(Label.class).getText()).contains("Shirt")
+                .contains("Ankle boot");
         // the charts were drawn from the events, by pulses the changes themselves asked for (nothing polls)
         waitFor(10, () -> app.pendingChartDraws() == 0);
         org.jfree.chart.fx.ChartViewer loss = robot.lookup("#lossChart").queryAs(org.jfree.chart.fx.ChartViewer.class);
