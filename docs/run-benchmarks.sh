@@ -143,24 +143,33 @@ fi
 if [[ $step == data ]]; then
   # benchmark 7: your own data. Full Fashion-MNIST exported as PNG folders (and CIFAR files), trained on against the
   # IDX files; throughput streamed vs in memory, alternating; peak RSS of streamed runs. Needs /tmp space (~300 MB).
+  # B7_IDX / B7_PNG: the IDX data set and its PNG export to compare (default the full set; the subset:
+  # B7_IDX=fashion-mnist-small B7_PNG=/tmp/fms-png); B7_ACC_EPOCHS=0 skips the 5-epoch accuracy pair;
+  # B7_EXPORT=0 keeps the exports already in /tmp.
   D=$R/data; mkdir -p $D
+  IDX=${B7_IDX:-fashion-mnist}; PNG=${B7_PNG:-/tmp/fm-png}
   T="/usr/bin/time -f %e-s-%M-KB"
   keep() { mkdir -p $D/$2; cp $1/run.json $1/summary.json $1/metrics.jsonl $D/$2/; }
-  rm -rf /tmp/fm-png /tmp/fm-cifar /tmp/fms-png /tmp/b7-*
-  $T $J data export --data fashion-mnist --format png --out /tmp/fm-png 2>&1 | tee $D/export-fm-png.txt
-  $T $J data export --data fashion-mnist --format cifar --out /tmp/fm-cifar 2>&1 | tee $D/export-fm-cifar.txt
-  $T $J data export --data fashion-mnist-small --format png --out /tmp/fms-png 2>&1 | tee $D/export-fms-png.txt
-  for d in fashion-mnist /tmp/fm-png /tmp/fm-cifar; do $J data info $d; done 2>&1 | tee $D/data-info.txt
+  rm -rf /tmp/b7-*
+  if [[ ${B7_EXPORT:-1} == 1 ]]; then
+    rm -rf /tmp/fm-png /tmp/fm-cifar /tmp/fms-png
+    $T $J data export --data fashion-mnist --format png --out /tmp/fm-png 2>&1 | tee $D/export-fm-png.txt
+    $T $J data export --data fashion-mnist --format cifar --out /tmp/fm-cifar 2>&1 | tee $D/export-fm-cifar.txt
+    $T $J data export --data fashion-mnist-small --format png --out /tmp/fms-png 2>&1 | tee $D/export-fms-png.txt
+    for d in fashion-mnist /tmp/fm-png /tmp/fm-cifar; do $J data info $d; done 2>&1 | tee $D/data-info.txt
+  fi
   # accuracy: the same seed and epochs on the IDX files and on the PNG folders (held in memory)
-  for src in idx:fashion-mnist png:/tmp/fm-png; do
-    $J train --model lenet5 --data ${src#*:} --epochs 5 --seed 1 --out /tmp/b7-acc-${src%%:*} \
-      > $D/acc-${src%%:*}.txt 2>&1
-    keep /tmp/b7-acc-${src%%:*} acc-${src%%:*}
-  done
+  if [[ ${B7_ACC_EPOCHS:-5} != 0 ]]; then
+    for src in idx:$IDX png:$PNG; do
+      $J train --model lenet5 --data ${src#*:} --epochs ${B7_ACC_EPOCHS:-5} --seed 1 --out /tmp/b7-acc-${src%%:*} \
+        > $D/acc-${src%%:*}.txt 2>&1
+      keep /tmp/b7-acc-${src%%:*} acc-${src%%:*}
+    done
+  fi
   # throughput: IDX in memory vs PNG folders streamed, alternating, 2 runs each, 2 epochs; then with --augment
   for aug in "" "--augment"; do
     for run in 1 2; do
-      for src in "idx:--data fashion-mnist --data-loading memory" "png:--data /tmp/fm-png --data-loading stream"; do
+      for src in "idx:--data $IDX --data-loading memory" "png:--data $PNG --data-loading stream"; do
         name=tp-${src%%:*}${aug:+-aug}-$run
         $T $J train --model lenet5 ${src#*:} $aug --epochs 2 --seed 1 --out /tmp/b7-$name > $D/$name.txt 2>&1
         keep /tmp/b7-$name $name

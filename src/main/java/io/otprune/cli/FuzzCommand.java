@@ -33,7 +33,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Fuzzing of the CLI's load paths: truncated and bit-flipped model.json, model.params, IDX and PNG files, each
+ * Fuzzing of the CLI's load paths: truncated and bit-flipped model.json, model.params, IDX, PNG and ONNX files, each
  * through the command that loads it ({@code eval} for models, {@code data info} for data), in this process. Each
  * case must end with a correct load (exit 0) or a one-line error (exit 1 or 2, one stderr line, no stack trace), in
  * bounded time, with nothing written into the input's folder.
@@ -72,12 +72,16 @@ final class FuzzCommand implements Callable<Integer> {
     }
 
     private int run(Path work) throws Exception {
-        // seeds: a format-2 model folder, the legacy (format-1) one, an IDX folder and a PNG class-folder tree
+        // seeds: a format-2 model folder, the legacy (format-1) one, an IDX folder, a PNG class-folder tree and the
+        // model exported as ONNX
         Path seeds = Files.createDirectories(work.resolve("seeds"));
         Path m2 = seeds.resolve("model2");
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             ModelStore.Loaded l = ModelStore.load(model, m);
             ModelStore.save(m2, l.network(), l.info(), false);
+            Files.createDirectories(seeds.resolve("onnx"));
+            Files.write(seeds.resolve("onnx").resolve("model.onnx"),
+                    io.otprune.model.OnnxExport.model(l.network(), l.info().name()).toByteArray());
         }
         Path m1 = seeds.resolve("model1");
         Files.createDirectories(m1);
@@ -106,11 +110,12 @@ final class FuzzCommand implements Callable<Integer> {
         long start = System.nanoTime();
         int hangs = 0;
         for (int i = 1; i <= cases; i++) {
-            int kind = rng.nextInt(4);
+            int kind = rng.nextInt(5);
             Path seedDir = switch (kind) {
                 case 0, 1 -> rng.nextBoolean() ? m2 : m1;
                 case 2 -> idx;
-                default -> png;
+                case 3 -> png;
+                default -> seeds.resolve("onnx");
             };
             Path dir = work.resolve("case-" + i);
             copyTree(seedDir, dir);
@@ -118,11 +123,15 @@ final class FuzzCommand implements Callable<Integer> {
                 case 0 -> dir.resolve("model.json");
                 case 1 -> dir.resolve("model.params");
                 case 2 -> pick(dir, rng, ".*ubyte");
-                default -> pick(dir, rng, ".*\\.png");
+                case 3 -> pick(dir, rng, ".*\\.png");
+                default -> dir.resolve("model.onnx");
             };
             String mutation = mutate(target, rng);
+            // an import that loads writes its model folder, outside the case's folder; one that fails writes none
+            Path imported = work.resolve("imported-" + i);
             String[] args = kind <= 1 ? new String[] {"eval", "--model", dir.toString(), "--data", cleanData,
-                "--device", "cpu"} : new String[] {"data", "info", dir.toString()};
+                "--device", "cpu"} : kind == 4 ? new String[] {"import", target.toString(), "--out",
+                imported.toString()} : new String[] {"data", "info", dir.toString()};
             Map<String, String> before = listing(dir);
             ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
@@ -146,7 +155,8 @@ final class FuzzCommand implements Callable<Integer> {
             String err = e.toString(StandardCharsets.UTF_8).strip();
             List<String> lines = err.isEmpty() ? List.of() : err.lines().toList();
             boolean trace = err.contains("\tat ") || err.contains("Exception in thread");
-            boolean wrote = !listing(dir).equals(before);
+            boolean wrote = !listing(dir).equals(before) || (exit != 0 && Files.exists(imported));
+            Files2.deleteRecursively(imported);
             results.add(new Case(i, seedDir.getFileName() + "/" + dir.relativize(target), mutation,
                     String.join(" ", args[0], args[1]), exit, lines.size(), trace, wrote, ms,
                     lines.isEmpty() ? "" : lines.get(0)));

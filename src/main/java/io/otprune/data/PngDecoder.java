@@ -10,7 +10,7 @@ import java.util.zip.Inflater;
  * RGBA; no colour profile or transparency chunk) straight from their bytes, to the same pixels ImageIO gives. Why:
  * a streamed folder is decoded again every epoch on the loader thread, and ImageIO's per-file reader lookup and
  * stream set-up cost more than the decoding itself (about 0.5 ms a 28x28 image here, where training lenet5 takes
- * 0.2 ms a sample; docs/benchmarks.md §7). Anything else is left to ImageIO ({@link #decode} returns null).
+ * 0.2 ms a sample; docs/benchmarks.md §8). Anything else is left to ImageIO ({@link #decode} returns null).
  */
 final class PngDecoder {
     private static final byte[] SIGNATURE = {(byte) 137, 80, 78, 71, 13, 10, 26, 10};

@@ -249,8 +249,8 @@ public final class WorkbenchViewModel implements AutoCloseable {
     }
 
     /**
-     * Reads a data set on the data thread as a run of the current model would (folders brought to its input, its
-     * class count required) and hands its samples, or a one-line reason, to the FX thread.
+     * Reads a data set on the data thread as a run of the current model would (folders brought to its input and
+     * refused unless they have its class count) and hands its samples, or a one-line reason, to the FX thread.
      */
     private void readData(String id, Consumer<io.otprune.data.DataSamples> done, Consumer<String> failed) {
         if (dataReader.isShutdown()) {
@@ -271,7 +271,7 @@ public final class WorkbenchViewModel implements AutoCloseable {
             try {
                 io.otprune.data.Dataset d = Datasets.load(id,
                         io.otprune.data.DataOptions.DEFAULTS.withShape(shape), control);
-                if (modelName != null) {
+                if (modelName != null && !isNamedData(id)) { // a named set is still previewed; a run refuses it
                     d.requireClasses(classes, modelName);
                 }
                 io.otprune.data.DataSamples samples = io.otprune.data.DataSamples.of(d, SAMPLES_PER_CLASS);
