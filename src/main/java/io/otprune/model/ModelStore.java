@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import com.google.gson.JsonParseException;
 import io.otprune.util.Files2;
 import io.otprune.util.Json;
 import java.io.BufferedInputStream;
@@ -80,7 +79,8 @@ public final class ModelStore {
         ModelInfo info;
         try {
             info = Json.PRETTY.fromJson(Files.readString(json, StandardCharsets.UTF_8), ModelInfo.class);
-        } catch (JsonParseException | IOException | IllegalArgumentException | IllegalStateException e) {
+        } catch (IOException | RuntimeException e) {
+            // Gson reports a record it cannot build (a missing list, a bad value) as a runtime exception
             throw new ModelFormatException(json + ": not valid model JSON (" + e.getMessage() + ")", e);
         }
         if (info == null) {
@@ -96,6 +96,7 @@ public final class ModelStore {
                     throw new ModelFormatException(json + ": unknown architecture '" + a.id() + "' (known: "
                             + Architectures.ids() + ")");
                 }
+                requireNormalization(info, json);
                 return info.toBuilder().name(info.name() != null ? info.name() : a.id()).graph(a.graph()).build();
             }
             if (info.format() != ModelInfo.FORMAT) {
@@ -106,9 +107,17 @@ public final class ModelStore {
                 throw new ModelFormatException(json + ": no graph given");
             }
             info.graph().validate();
+            requireNormalization(info, json);
             return info.name() != null ? info : info.toBuilder().name(dir.getFileName().toString()).build();
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ModelFormatException(json + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireNormalization(ModelInfo info, Path json) throws ModelFormatException {
+        if (info.normalization() == null) {
+            throw new ModelFormatException(json + ": no normalization given (the pixel mean and std the weights "
+                    + "expect)");
         }
     }
 
