@@ -61,7 +61,7 @@ public final class OnnxRuntimeCheck {
             int n = Math.min(count, test.count());
             float[][] tables = info.normalization().tables();
             int plane = g.height() * g.width();
-            float[] x = new float[n * test.pixels()];
+            float[] x = new float[n * test.sampleBytes()];
             for (int i = 0; i < x.length; i++) {
                 x[i] = tables[(i / plane) % g.inChannels()][test.images()[i] & 0xff];
             }
