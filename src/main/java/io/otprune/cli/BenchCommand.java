@@ -4,12 +4,17 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.otprune.data.Dataset;
+import io.otprune.data.DataOptions;
 import io.otprune.data.DatasetException;
 import io.otprune.data.Datasets;
 import io.otprune.data.ImageSet;
+import io.otprune.data.ImageShape;
 import io.otprune.data.Normalization;
 import io.otprune.data.Subsets;
 import io.otprune.model.Architectures;
+import io.otprune.model.Graph;
+import io.otprune.model.ModelFormatException;
+import io.otprune.model.ModelStore;
 import io.otprune.model.Network;
 import io.otprune.train.Devices;
 import io.otprune.train.Evaluation;
@@ -100,7 +105,8 @@ final class BenchCommand implements Runnable {
             description = "Training and evaluation throughput: samples/s, median ms per step, peak RSS.")
     static final class Train implements Callable<Integer> {
         @Option(names = "--model", split = ",", defaultValue = "mlp-300-100,lenet5,vgg-small,resnet20",
-                description = "Architectures, comma-separated (default ${DEFAULT-VALUE}).")
+                description = "Architectures or model folders (an imported ONNX network), comma-separated (default "
+                        + "${DEFAULT-VALUE}). A folder's network is trained from fresh weights at its own input shape.")
         List<String> models;
 
         @Option(names = "--data", defaultValue = "fashion-mnist-small", description = "Data set (default ${DEFAULT-VALUE}).")
@@ -129,31 +135,41 @@ final class BenchCommand implements Runnable {
             if (steps < 1 || warmup < 0) {
                 throw new UsageException("--steps must be >= 1 and --warmup >= 0");
             }
-            Dataset ds;
-            try {
-                ds = Datasets.load(data);
-            } catch (DatasetException e) {
-                throw new UsageException(e.getMessage());
-            }
             Device dev = Devices.resolve(device);
             List<Map<String, Object>> rows = new ArrayList<>();
             System.out.printf("%-12s %7s %12s %10s %12s %10s%n", "model", "batch", "train smp/s", "ms/step",
                     "eval smp/s", "peak RSS");
             for (String id : models) {
-                rows.add(measure(Architectures.canonical(id), ds, dev));
+                Path folder = Path.of(id);
+                try {
+                    if (Files.isDirectory(folder)) {
+                        // the folder's graph, read at its own input shape (grey data repeated and resized to fit)
+                        Graph g = ModelStore.readInfo(folder).graph();
+                        Dataset ds = Datasets.load(data, DataOptions.DEFAULTS.withShape(
+                                new ImageShape(g.inChannels(), g.height(), g.width())), io.otprune.data.ReaderControl.NONE);
+                        ds.requireClasses(g.classes(), id);
+                        rows.add(measure(folder.getFileName().toString(), g, ds, dev));
+                    } else {
+                        String arch = Architectures.canonical(id);
+                        Dataset ds = Datasets.load(data);
+                        rows.add(measure(arch, Architectures.graph(arch, 1, 28, 28, ds.numClasses()), ds, dev));
+                    }
+                } catch (DatasetException | ModelFormatException e) {
+                    throw new UsageException(e.getMessage());
+                }
             }
             writeJson(out, "train", Map.of("data", data, "device", dev.toString()), rows);
             return 0;
         }
 
-        private Map<String, Object> measure(String id, Dataset ds, Device dev) throws Exception {
+        private Map<String, Object> measure(String id, Graph graph, Dataset ds, Device dev) throws Exception {
             ImageSet train = samples(ds.train(), (steps + warmup) * batchSize);
             Normalization norm = Normalization.of(ds.train());
             double[] ms;
             double evalRate;
             try (NDManager m = NDManager.newBaseManager(dev)) {
                 Engine.getInstance().setRandomSeed(1);
-                Network net = new Network(Architectures.graph(id, 1, 28, 28, ds.numClasses()));
+                Network net = new Network(graph);
                 net.initialize(m);
                 ms = stepTimes(net, m, train, norm, batchSize, warmup, steps, new TrainingLoop.StepHook() {});
                 Evaluation.of(net, m, ds.test().select(Subsets.range(Math.min(1000, ds.test().count()))), norm);

@@ -43,6 +43,11 @@ final class BenchOnnxCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads (0: its default, one per core).")
     int threads;
 
+    @Option(names = "--optimization", defaultValue = "ALL_OPT",
+            description = "ONNX Runtime graph optimization level: NO_OPT, BASIC_OPT, EXTENDED_OPT or ALL_OPT (default "
+                    + "${DEFAULT-VALUE}; ALL_OPT includes the CPU's blocked NCHWc convolution layout).")
+    OrtSession.SessionOptions.OptLevel optimization;
+
     @Option(names = "--out", defaultValue = "target/bench-onnx.json", description = "JSON output (default ${DEFAULT-VALUE}).")
     Path out;
 
@@ -65,6 +70,7 @@ final class BenchOnnxCommand implements Callable<Integer> {
             if (threads > 0) {
                 opts.setIntraOpNumThreads(threads);
             }
+            opts.setOptimizationLevel(optimization);
             for (Path f : files) {
                 try {
                     sessions.add(env.createSession(f.toString(), opts));
@@ -115,6 +121,7 @@ final class BenchOnnxCommand implements Callable<Integer> {
             settings.put("runs", runs);
             settings.put("warmup", warmup);
             settings.put("intraOpThreads", threads);
+            settings.put("optimization", optimization.name());
             settings.put("onnxruntime", OrtEnvironment.getEnvironment().getVersion());
             BenchCommand.writeJson(out, "onnx", settings, rows);
             return 0;

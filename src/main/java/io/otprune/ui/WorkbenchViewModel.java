@@ -484,6 +484,9 @@ public final class WorkbenchViewModel implements AutoCloseable {
                 modelDir.get().getFileName(), pc.method().name().toLowerCase(Locale.ROOT),
                 pc.granularity().name().toLowerCase(Locale.ROOT), pc.sparsity());
         Path out = runsRoot.resolve(name);
+        for (int k = 2; java.nio.file.Files.exists(out); k++) { // Start again within the same second
+            out = runsRoot.resolve(name + "-" + k);
+        }
         PruneRunConfig cfg = PruneRunConfig.builder().model(modelDir.get().toString()).data(dataId.get()).prune(pc)
                 .pruneEpochs(pruneEpochs.get()).finetuneEpochs(finetuneEpochs.get()).seed(seed.get())
                 .device(device.get()).out(out.toString()).build();
