@@ -2,9 +2,11 @@ package io.otprune.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.UncheckedIOException;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -101,11 +103,33 @@ public final class Batches {
     /** One mini-batch; the arrays belong to the manager it was created in. */
     public record Batch(NDArray images, NDArray labels, int size) {}
 
+    /**
+     * Where each thread stages its batches on their way into the engine. The engine's {@code create(Buffer)} copies a
+     * heap array into a fresh direct buffer that the tensor then shares; that buffer's memory returns only when the
+     * garbage collector finds the buffer, which a large heap with little garbage postpones: resident memory grew by
+     * one batch of images per step, up to the JVM's direct-memory limit (the heap's maximum, a quarter of the
+     * machine), so it grew with the data set's size (docs/benchmarks.md §8). One reused direct buffer per thread
+     * and a copy the engine owns keep it flat.
+     */
+    private static final ThreadLocal<ByteBuffer[]> STAGING = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+
     /** One mini-batch as Java arrays, before it becomes NDArrays. */
     public record HostBatch(float[] images, int[] labels, int size, ImageShape shape) {
+        /** The batch as NDArrays owned by {@code manager} (their memory is the engine's; nothing stays shared). */
         public Batch create(NDManager manager) {
-            NDArray xs = manager.create(FloatBuffer.wrap(images),
-                    new Shape(size, shape.channels(), shape.height(), shape.width()));
+            int bytes = images.length * Float.BYTES;
+            ByteBuffer[] slot = STAGING.get();
+            if (slot[0] == null || slot[0].capacity() < bytes) {
+                slot[0] = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+            }
+            ByteBuffer staged = slot[0].clear().limit(bytes);
+            staged.asFloatBuffer().put(images);
+            NDArray xs;
+            // the shared view is closed at once, so the staging buffer is free for the next batch
+            try (NDArray view = manager.create(staged, new Shape(size, shape.channels(), shape.height(),
+                    shape.width()), DataType.FLOAT32)) {
+                xs = view.duplicate();
+            }
             NDArray ys = manager.create(labels);
             return new Batch(xs, ys, size);
         }

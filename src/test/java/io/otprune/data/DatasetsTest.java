@@ -97,4 +97,20 @@ class DatasetsTest {
             assertThat(batch.labels().toIntArray()).containsExactly(1);
         }
     }
+
+    /** Batches are staged through one reused buffer: an earlier batch must not change when the next is made. */
+    @Test
+    void batchesOwnTheirMemoryAfterTheNextBatchIsMade() {
+        byte[] img = {0, (byte) 255, 0, (byte) 255, (byte) 255, 0};
+        ImageSet s = new ImageSet(img, new byte[] {0, 1, 0, 1, 1, 0}, 6, 1, 1);
+        Batches b = new Batches(s, new Normalization(0.5, 0.5), 2);
+        int[] order = {0, 1, 2, 3, 4, 5};
+        try (var m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            Batches.Batch first = b.batch(m, order, 0);
+            Batches.Batch second = b.batch(m, order, 2);
+            assertThat(first.images().toFloatArray()).containsExactly(-1f, 1f);
+            assertThat(second.images().toFloatArray()).containsExactly(1f, -1f);
+            assertThat(first.images().add(second.images()).toFloatArray()).containsExactly(0f, 0f);
+        }
+    }
 }
