@@ -94,6 +94,16 @@ public final class ModelPreview implements AutoCloseable {
         return u == null ? List.of() : u.sets().stream().map(UnitSet::name).toList();
     }
 
+    /**
+     * The unit set of a granularity that holds the units of layer {@code layer} (its members, {@link UnitSet#members}),
+     * or null when none does (a layer that is not pruned at that granularity).
+     */
+    public String setOf(PruneConfig.Granularity g, String layer) {
+        PruneUnits u = units.get(g);
+        return u == null ? null : u.sets().stream().filter(s -> s.members().contains(layer)).map(UnitSet::name)
+                .findFirst().orElse(null);
+    }
+
     /** What a setting keeps if pruning started from the magnitudes: the run's exact selection and accounting. */
     public Outcome outcome(PruneConfig pc) {
         PruneUnits u = units.get(pc.granularity());
