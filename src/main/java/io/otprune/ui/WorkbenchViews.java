@@ -62,6 +62,7 @@ final class WorkbenchViews {
             new Placement(Area.LAYER_TABS, "Entropy", EntropyView::new),
             new Placement(Area.LAYER_SIDE, "Kept per layer", KeptPerLayerView::new),
             new Placement(Area.BOTTOM_TABS, "Layers", LayersView::new),
+            new Placement(Area.BOTTOM_TABS, "Channel groups", ChannelGroupsView::new),
             new Placement(Area.BOTTOM_TABS, RESULT, ResultView::new),
             new Placement(Area.BOTTOM_TABS, HISTORY, HistoryView::new),
             new Placement(Area.BOTTOM_TABS, DATA, DataView::new),
