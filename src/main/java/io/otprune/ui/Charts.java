@@ -95,7 +95,7 @@ final class Charts {
      * Kept fraction per unit set as horizontal bars, one row per set in the network's order: the names stay
      * readable, and a hundred sets make a taller chart to scroll rather than unreadable slivers.
      */
-    static JFreeChart layerBars(String title, DefaultCategoryDataset data) {
+    static JFreeChart layerBars(String title, org.jfree.data.category.CategoryDataset data) {
         JFreeChart c = ChartFactory.createBarChart(title, "layer", "kept fraction", data, PlotOrientation.HORIZONTAL,
                 true, true, false);
         CategoryPlot plot = c.getCategoryPlot();
