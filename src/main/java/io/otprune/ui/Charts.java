@@ -72,10 +72,6 @@ final class Charts {
         return c;
     }
 
-    static JFreeChart bars(String title, DefaultCategoryDataset data) {
-        return bars(title, "kept fraction", data);
-    }
-
     static JFreeChart bars(String title, String valueAxis, DefaultCategoryDataset data) {
         JFreeChart c = ChartFactory.createBarChart(title, "layer", valueAxis, data, PlotOrientation.VERTICAL,
                 true, true, false);
