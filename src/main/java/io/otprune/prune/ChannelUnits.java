@@ -45,6 +45,11 @@ public final class ChannelUnits implements UnitSet {
         return l;
     }
 
+    @Override
+    public List<String> members() {
+        return space.producers().stream().map(PrunableLayer::name).toList();
+    }
+
     /**
      * What one channel costs at full width: the graph's counts with and without one channel of the space (its
      * producers' rows, BN terms, depthwise filters, and its consumers' input slices). When neighbouring channels go

@@ -18,6 +18,15 @@ public interface UnitSet {
     /** Layers whose parameters this set's mask touches. */
     List<PrunableLayer> layers();
 
+    /**
+     * The layers whose units these are, by name: the layer itself (unstructured), the layers whose outputs a channel
+     * group ties together (structured; {@link #layers()} also holds the layers that read them), the layers of the
+     * residual blocks (depth). What a view lists as a set's members and how a layer is found in its set.
+     */
+    default List<String> members() {
+        return layers().stream().map(PrunableLayer::name).toList();
+    }
+
     /** Number of units. */
     int size();
 

@@ -72,10 +72,6 @@ final class Charts {
         return c;
     }
 
-    static JFreeChart bars(String title, DefaultCategoryDataset data) {
-        return bars(title, "kept fraction", data);
-    }
-
     static JFreeChart bars(String title, String valueAxis, DefaultCategoryDataset data) {
         JFreeChart c = ChartFactory.createBarChart(title, "layer", valueAxis, data, PlotOrientation.VERTICAL,
                 true, true, false);
@@ -83,6 +79,25 @@ final class Charts {
         ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.0);
         CategoryAxis x = plot.getDomainAxis();
         x.setCategoryLabelPositions(org.jfree.chart.axis.CategoryLabelPositions.UP_45);
+        plot.getRenderer().setSeriesPaint(0, ACCENT);
+        plot.getRenderer().setSeriesPaint(1, KEPT);
+        ((org.jfree.chart.renderer.category.BarRenderer) plot.getRenderer()).setBarPainter(
+                new org.jfree.chart.renderer.category.StandardBarPainter());
+        style(c);
+        return c;
+    }
+
+    /**
+     * Kept fraction per unit set as horizontal bars, one row per set in the network's order: the names stay
+     * readable, and a hundred sets make a taller chart to scroll rather than unreadable slivers.
+     */
+    static JFreeChart layerBars(String title, org.jfree.data.category.CategoryDataset data) {
+        JFreeChart c = ChartFactory.createBarChart(title, "layer", "kept fraction", data, PlotOrientation.HORIZONTAL,
+                true, true, false);
+        CategoryPlot plot = c.getCategoryPlot();
+        ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.0);
+        plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(0.4f);
+        plot.getDomainAxis().setCategoryMargin(0.1);
         plot.getRenderer().setSeriesPaint(0, ACCENT);
         plot.getRenderer().setSeriesPaint(1, KEPT);
         ((org.jfree.chart.renderer.category.BarRenderer) plot.getRenderer()).setBarPainter(

@@ -31,6 +31,12 @@ public final class ModelPreview implements AutoCloseable {
     /** One layer's row in the model table. */
     public record LayerRow(String name, String kind, String shape, int units, long params, long macs) {}
 
+    /**
+     * A channel group (a structured unit set): channels pruned together, and the layers whose output channels they
+     * are (several when residual additions, products or depthwise convolutions tie them).
+     */
+    public record ChannelGroup(String name, int channels, List<String> layers) {}
+
     /** What a setting keeps, in total and per layer. */
     public record Outcome(long units, long unitsKept, long params, long paramsKept, long macs, long macsKept,
             List<String> layers, List<Double> keptFraction, String error) {}
@@ -92,6 +98,28 @@ public final class ModelPreview implements AutoCloseable {
     public List<String> setNames(PruneConfig.Granularity g) {
         PruneUnits u = units.get(g);
         return u == null ? List.of() : u.sets().stream().map(UnitSet::name).toList();
+    }
+
+    /**
+     * The unit set of a granularity that holds the units of layer {@code layer} (its members, {@link UnitSet#members}),
+     * or null when none does (a layer that is not pruned at that granularity).
+     */
+    public String setOf(PruneConfig.Granularity g, String layer) {
+        PruneUnits u = units.get(g);
+        return u == null ? null : u.sets().stream().filter(s -> s.members().contains(layer)).map(UnitSet::name)
+                .findFirst().orElse(null);
+    }
+
+    /** The channel groups that structured pruning prunes, in the network's order (none when it cannot). */
+    public List<ChannelGroup> channelGroups() {
+        PruneUnits u = units.get(PruneConfig.Granularity.STRUCTURED);
+        return u == null ? List.of() : u.sets().stream().map(s -> new ChannelGroup(s.name(), s.size(), s.members()))
+                .toList();
+    }
+
+    /** Why a granularity has no unit sets in this model (e.g. no residual blocks for depth), or null when it has. */
+    public String unavailable(PruneConfig.Granularity g) {
+        return none.get(g);
     }
 
     /** What a setting keeps if pruning started from the magnitudes: the run's exact selection and accounting. */

@@ -97,6 +97,17 @@ public final class WorkbenchViewModel implements AutoCloseable {
     public final ObservableList<RunHistory.Entry> history = FXCollections.observableArrayList();
     /** Interrupted runs under the runs folder (run.json without summary.json), newest first: Resume continues them. */
     public final ObservableList<RunHistory.Interrupted> interrupted = FXCollections.observableArrayList();
+    /**
+     * The unit sets of the model at the chosen granularity: what the layer views (histogram, mask) can show, in the
+     * network's order. Follows {@link #model} and {@link #granularity}.
+     */
+    public final ObservableList<String> layerSets = FXCollections.observableArrayList();
+    /**
+     * The one unit set the layer views show: any view may set it (the layer picker, a view that shows the network
+     * and is clicked, via {@link #selectLayer}), every layer view follows it. The first set when the model or the
+     * granularity changes; null when there is none.
+     */
+    public final StringProperty selectedLayer = new SimpleStringProperty();
     /** Folders under the runs folder that are neither finished nor interrupted runs (foreign, unreadable). */
     public final IntegerProperty historySkipped = new SimpleIntegerProperty(0);
 
@@ -139,10 +150,30 @@ public final class WorkbenchViewModel implements AutoCloseable {
             o.addListener(x -> refreshPreview());
         }
         keepChoicesCompatible();
+        model.addListener((o, a, b) -> listLayerSets());
+        granularity.addListener((o, a, b) -> listLayerSets());
         // read the chosen data set ahead, so Start does not wait for (and the window does not stutter on) decoding it
         dataId.addListener((o, a, id) -> showData(id));
         showData(dataId.get());
         refreshHistory();
+    }
+
+    private void listLayerSets() {
+        ModelPreview m = model.get();
+        layerSets.setAll(m == null ? List.of() : m.setNames(granularity.get()));
+        selectedLayer.set(layerSets.isEmpty() ? null : layerSets.get(0));
+    }
+
+    /**
+     * Selects the unit set that {@code name} is, or that prunes the layer named {@code name} at the chosen
+     * granularity (a channel group for one of its layers, the blocks for a layer of a block); nothing when neither.
+     */
+    public void selectLayer(String name) {
+        ModelPreview m = model.get();
+        String set = layerSets.contains(name) ? name : m == null ? null : m.setOf(granularity.get(), name);
+        if (set != null) {
+            selectedLayer.set(set);
+        }
     }
 
     /**

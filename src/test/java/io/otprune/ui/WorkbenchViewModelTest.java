@@ -54,6 +54,32 @@ class WorkbenchViewModelTest {
         assertThat(vm.preview.get().units()).isEqualTo(20 + 50 + 500);
     }
 
+    /** The one selected layer of the layer views: the first set at first, a layer's own set when a view picks it. */
+    @Test
+    void theSelectedLayerFollowsTheModelAndGranularityAndMapsALayerToItsSet() throws Exception {
+        vm.loadModel(SAMPLES.resolve("resnet20-fmnist"));
+        await(60, () -> vm.model.get() != null);
+        assertThat(vm.layerSets).hasSize(vm.model.get().layers().size()).startsWith("stem");
+        assertThat(vm.selectedLayer.get()).isEqualTo("stem");
+        vm.selectLayer("s2.b3.conv2");
+        assertThat(vm.selectedLayer.get()).isEqualTo("s2.b3.conv2");
+        vm.granularity.set(PruneConfig.Granularity.STRUCTURED);
+        assertThat(vm.layerSets).isEqualTo(vm.model.get().setNames(PruneConfig.Granularity.STRUCTURED));
+        assertThat(vm.selectedLayer.get()).isEqualTo(vm.layerSets.get(0));
+        // a block's second conv is pruned with its stage's coupled group (its output is added to the shortcut)
+        vm.selectLayer("s2.b3.conv2");
+        String group = vm.selectedLayer.get();
+        assertThat(group).contains("coupled");
+        assertThat(vm.model.get().channelGroups()).filteredOn(g -> g.name().equals(group)).singleElement()
+                .satisfies(g -> assertThat(g.layers()).contains("s2.b1.conv2", "s2.b2.conv2", "s2.b3.conv2"));
+        vm.selectLayer("no such layer");
+        assertThat(vm.selectedLayer.get()).isEqualTo(group);
+        vm.granularity.set(PruneConfig.Granularity.DEPTH);
+        assertThat(vm.layerSets).containsExactly("blocks");
+        vm.selectLayer("s2.b3.conv2");
+        assertThat(vm.selectedLayer.get()).isEqualTo("blocks");
+    }
+
     @Test
     void depthPreviewAndChoicesThatOnlyGoTogether() throws Exception {
         vm.loadModel(vm.defaultModel()); // lenet5: no residual blocks

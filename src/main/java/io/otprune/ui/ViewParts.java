@@ -1,0 +1,46 @@
+package io.otprune.ui;
+
+import java.util.function.Function;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.scene.control.Control;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.fx.ChartViewer;
+
+/** Small pieces the views share: tooltips, text columns, chart viewers, growing regions. */
+final class ViewParts {
+    private ViewParts() {}
+
+    static void tip(Control c, String text) {
+        c.setTooltip(new Tooltip(text));
+    }
+
+    static <T> TableColumn<T, String> col(String title, Function<T, String> value) {
+        TableColumn<T, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(value.apply(cd.getValue())));
+        return c;
+    }
+
+    static ChartViewer viewer(JFreeChart chart, String id) {
+        ChartViewer v = new ChartViewer(chart);
+        v.setId(id);
+        v.setMinSize(200, 90);
+        return v;
+    }
+
+    static <N extends Region> N grow(N n) {
+        VBox.setVgrow(n, Priority.ALWAYS);
+        return n;
+    }
+
+    static Region spacer() {
+        Region r = new Region();
+        HBox.setHgrow(r, Priority.ALWAYS);
+        return r;
+    }
+}
