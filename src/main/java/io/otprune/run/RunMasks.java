@@ -39,7 +39,7 @@ public record RunMasks(String model, String modelSha256, String granularity, Lis
             return k;
         }
 
-        static Set of(String name, long[] shape, boolean[] keep) {
+        public static Set of(String name, long[] shape, boolean[] keep) {
             byte[] b = new byte[(keep.length + 7) / 8];
             int kept = 0;
             for (int i = 0; i < keep.length; i++) {
