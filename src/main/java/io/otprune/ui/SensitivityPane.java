@@ -62,6 +62,7 @@ public final class SensitivityPane extends BorderPane {
     private final JFreeChart chart = Charts.line("Accuracy drop per layer", "sparsity of that layer alone",
             "accuracy drop (points)", lines);
     private volatile RunControl control;
+    private final javafx.beans.InvalidationListener reload = o -> loadSaved();
 
     public SensitivityPane(WorkbenchViewModel vm) {
         this.vm = vm;
@@ -111,9 +112,9 @@ public final class SensitivityPane extends BorderPane {
         setCenter(split);
 
         result.addListener((o, a, r) -> show(r));
-        vm.modelDir.addListener((o, a, b) -> loadSaved());
-        vm.dataId.addListener((o, a, b) -> loadSaved());
-        vm.granularity.addListener((o, a, b) -> loadSaved());
+        vm.modelDir.addListener(reload);
+        vm.dataId.addListener(reload);
+        vm.granularity.addListener(reload);
         loadSaved();
     }
 
@@ -138,7 +139,7 @@ public final class SensitivityPane extends BorderPane {
     private void loadSaved() {
         Path dir = vm.modelDir.get();
         result.set(null);
-        if (dir == null) {
+        if (dir == null || worker.isShutdown()) {
             return;
         }
         SensitivityScan.Settings s;
@@ -288,6 +289,9 @@ public final class SensitivityPane extends BorderPane {
         if (c != null) {
             c.cancel();
         }
+        vm.modelDir.removeListener(reload);
+        vm.dataId.removeListener(reload);
+        vm.granularity.removeListener(reload);
         worker.shutdown();
     }
 }
