@@ -97,6 +97,19 @@ class FloorsTest {
     }
 
     @Test
+    void egpsOwnAllocationKeepsTheFloorsAndTheTotal() {
+        long[] size = {1_000, 1_000};
+        // layer 1 at H = 0 would give up 990 weights; its floor of 600 kept caps it at 400, layer 0 gives the rest;
+        // 1,500 is more than both can give (990 + 400)
+        long[] take = Egp.allocate(new double[] {1.0, 0.0}, new double[] {0.1, 0.1}, size.clone(), size, 1_200,
+                new int[] {0, 600});
+        assertThat(take[1]).isEqualTo(400);
+        assertThat(take[0] + take[1]).isEqualTo(1_200);
+        assertThatThrownBy(() -> Egp.allocate(new double[] {1, 1}, new double[] {1, 1}, size.clone(), size, 1_500,
+                new int[] {0, 600})).hasMessageContaining("floor");
+    }
+
+    @Test
     void floorsAreWrittenAsTheCliReadsThem() {
         Map<String, Double> f = Map.of("conv1", 0.5, "layer1.0.conv1 (+2 coupled)", 0.25);
         assertThat(PruneConfig.parseFloors(PruneConfig.floorsWord(f))).isEqualTo(f);
