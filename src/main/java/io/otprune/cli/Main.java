@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         description = "Optimal-transport pruning workbench: train, prune, evaluate and inspect small vision models.",
         subcommands = {TrainCommand.class, PruneCommand.class, ResumeCommand.class, RunsCommand.class,
                 SweepCommand.class, EvalCommand.class, InspectCommand.class, DataCommand.class, BenchCommand.class,
-                ImportCommand.class, ExportCommand.class,
+                ImportCommand.class, ExportCommand.class, SensitivityCommand.class, CompareCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -6,6 +6,7 @@ import io.otprune.prune.PruneConfig;
 import io.otprune.run.PruneRun;
 import io.otprune.run.PruneRunConfig;
 import io.otprune.run.PruneSummary;
+import io.otprune.run.SensitivityScan;
 import io.otprune.run.RunDirectory;
 import io.otprune.train.RunControl;
 import java.nio.file.Path;
@@ -67,6 +68,10 @@ final class PruneCommand implements Callable<Integer> {
             description = "Structured: channels every layer keeps at least (default ${DEFAULT-VALUE}).")
     int minChannels;
 
+    @Option(names = "--floors", description = "Per-layer floors of the kept fraction: the JSON 'otprune sensitivity' "
+            + "writes, or layer=fraction,… (every method keeps at least that share of each named layer or group).")
+    String floors;
+
     @Option(names = "--latency-batch", defaultValue = "1",
             description = "Depth with --budget latency: batch size the block latencies are measured at (default ${DEFAULT-VALUE}).")
     int latencyBatch;
@@ -115,13 +120,16 @@ final class PruneCommand implements Callable<Integer> {
         try {
             PruneConfig pc = PruneConfig.builder().method(method).granularity(granularity).budget(budget).scope(scope)
                     .sparsity(s).temperature(temperature).eps0(eps0).sinkhornIterations(sinkhornIterations)
-                    .scoreLearningRate(scoreLr).minChannels(minChannels).latencyBatch(latencyBatch).build();
+                    .scoreLearningRate(scoreLr).minChannels(minChannels).latencyBatch(latencyBatch)
+                    .minKept(floors == null ? java.util.Map.of() : SensitivityScan.readFloors(floors)).build();
             io.otprune.data.DataOptions o = dataFlags.options();
             io.otprune.data.DataOptions dataOptions = new io.otprune.data.DataOptions(null, o.onBadImage(), o.loading(),
                     o.coarseLabels(), o.testFraction(), o.splitSeed(), augment, augmentPadding, null);
             return PruneRunConfig.builder().model(model.toString()).data(data).prune(pc).pruneEpochs(pruneEpochs)
                     .finetuneEpochs(finetuneEpochs).learningRate(lr).batchSize(batchSize).seed(seed).device(device)
                     .dataOptions(dataOptions).build();
+        } catch (java.io.IOException e) {
+            throw new UsageException("--floors: cannot read " + floors + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage().startsWith("sparsity") ? "--" + e.getMessage() : e.getMessage());
         }

@@ -46,6 +46,12 @@ public final class Egp {
 
     /** How many units each set gives up to remove {@code remove} in all, by the entropy shares and the floors. */
     static long[] allocate(double[] entropy, double[] meanAbs, long[] kept, long[] size, long remove) {
+        return allocate(entropy, meanAbs, kept, size, remove, new int[kept.length]);
+    }
+
+    /** The same, no set going below its own floor ({@link Selection#floorUnits}) either. */
+    static long[] allocate(double[] entropy, double[] meanAbs, long[] kept, long[] size, long remove,
+            int[] floors) {
         int n = entropy.length;
         double mean = 0;
         double[] hm = new double[n];
@@ -67,14 +73,15 @@ public final class Egp {
         long[] room = new long[n];
         long totalRoom = 0;
         for (int j = 0; j < n; j++) {
-            long floor = Math.max(1, (long) Math.ceil(MIN_KEEP * size[j]));
+            long floor = Math.max(floors[j], Math.max(1, (long) Math.ceil(MIN_KEEP * size[j])));
             room[j] = Math.max(0, kept[j] - floor);
             totalRoom += room[j];
             share[j] /= sum;
         }
         if (remove > totalRoom) {
             throw new Selection.BudgetException("egp: removing " + remove + " more weights would cut a layer below "
-                    + "1% of its weights; lower the sparsity");
+                    + "1% of its weights" + (java.util.Arrays.stream(floors).anyMatch(f -> f > 0)
+                            ? " or below its per-layer floor; lower the sparsity or the floors" : "; lower the sparsity"));
         }
         long[] take = new long[n];
         long left = remove;
@@ -108,6 +115,12 @@ public final class Egp {
      * @return the new keep vectors (the old ones are not changed)
      */
     public static boolean[][] prune(List<UnitSet> sets, double[] entropy, boolean[][] keep, long keptTarget) {
+        return prune(sets, entropy, keep, keptTarget, new int[sets.size()]);
+    }
+
+    /** The same, every set keeping at least {@code floors[j]} units (the config's per-layer floors). */
+    public static boolean[][] prune(List<UnitSet> sets, double[] entropy, boolean[][] keep, long keptTarget,
+            int[] floors) {
         int n = sets.size();
         long[] kept = new long[n], size = new long[n];
         double[] meanAbs = new double[n];
@@ -126,7 +139,7 @@ public final class Egp {
             meanAbs[j] = kept[j] > 0 ? s / kept[j] : 0;
             keptAll += kept[j];
         }
-        long[] take = allocate(entropy, meanAbs, kept, size, Math.max(0, keptAll - keptTarget));
+        long[] take = allocate(entropy, meanAbs, kept, size, Math.max(0, keptAll - keptTarget), floors);
         boolean[][] out = new boolean[n][];
         for (int j = 0; j < n; j++) {
             out[j] = keep[j].clone();

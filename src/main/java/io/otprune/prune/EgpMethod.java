@@ -54,7 +54,8 @@ final class EgpMethod implements PruneMethod {
             Map<String, Double> byRelu = new HashMap<>();
             h.forEach(l -> byRelu.put(l.name(), l.entropy()));
             long target = Egp.keptAfter(units, pc.sparsity(), t, iterations);
-            keep = Egp.prune(sets, Egp.setEntropies(ctx.net(), sets, byRelu), keep, target);
+            keep = Egp.prune(sets, Egp.setEntropies(ctx.net(), sets, byRelu), keep, target,
+                    Selection.floorUnits(sets, pc));
             if (current != null) {
                 current.close();
             }

@@ -45,6 +45,12 @@ final class OneShotMethod implements PruneMethod {
     @Override public String suits() { return suits; }
     @Override public boolean oneShot() { return true; }
 
+    /** The criterion's hard selection (cpot-merge's merging, which changes weights, is left to {@link #prune}). */
+    @Override
+    public boolean[][] selectAtOnce(PruneUnits units, List<Problem> problems, PruneConfig pc, long seed) {
+        return units.select(problems, criterion.apply(units.sets(), seed), pc, pc.keptFraction());
+    }
+
     @Override
     public Outcome prune(Context ctx) {
         PruneConfig pc = ctx.config();
@@ -52,8 +58,7 @@ final class OneShotMethod implements PruneMethod {
                 + ", then training with the mask fixed"));
         double before = ctx.denseAccuracy();
         List<UnitSet> sets = ctx.units().sets();
-        boolean[][] keep = ctx.units().select(ctx.problems(), criterion.apply(sets, ctx.seed()), pc,
-                pc.keptFraction());
+        boolean[][] keep = selectAtOnce(ctx.units(), ctx.problems(), pc, ctx.seed());
         if (merge) {
             Cpot.merge(sets, keep);
         }

@@ -84,6 +84,15 @@ public final class Problem {
      * @return per set, which units are kept
      */
     boolean[][] harden(List<float[]> scores) {
+        return harden(scores, new int[sets.length]);
+    }
+
+    /**
+     * The same with floors: the k-th set keeps at least {@code floors[k]} of its highest-scoring units, and the rest
+     * of the budget goes by score as without floors, so a count budget still keeps exactly round(ρ·n) units and a
+     * cost budget ends within one unit's cost of ρ·(total cost). Floors that alone exceed the budget are refused.
+     */
+    boolean[][] harden(List<float[]> scores, int[] floors) {
         int n = units;
         float[] all = new float[n];
         double[] cost = new double[n];
@@ -94,9 +103,14 @@ public final class Problem {
             System.arraycopy(costs[k], 0, cost, off, s.length);
             off += s.length;
         }
-        boolean[] keep = uniformCosts()
-                ? TopK.keepTop(all, (int) Math.round(rho * n))
-                : TopK.keepWithinCost(all, cost, rho * totalCost);
+        boolean[] keep;
+        if (java.util.Arrays.stream(floors).allMatch(f -> f == 0)) {
+            keep = uniformCosts()
+                    ? TopK.keepTop(all, (int) Math.round(rho * n))
+                    : TopK.keepWithinCost(all, cost, rho * totalCost);
+        } else {
+            keep = withFloors(scores, all, cost, floors);
+        }
         boolean[][] out = new boolean[sets.length][];
         off = 0;
         for (int k = 0; k < sets.length; k++) {
@@ -104,5 +118,39 @@ public final class Problem {
             off += out[k].length;
         }
         return out;
+    }
+
+    /** The floors' units first (each set's top by score), then the rest of the budget in score order. */
+    private boolean[] withFloors(List<float[]> scores, float[] all, double[] cost, int[] floors) {
+        boolean[] keep = new boolean[all.length];
+        boolean uniform = uniformCosts();
+        double budget = uniform ? Math.round(rho * units) : rho * totalCost;
+        double used = 0;
+        int off = 0;
+        for (int k = 0; k < sets.length; k++) {
+            int[] top = TopK.order(scores.get(k));
+            for (int q = 0; q < Math.min(floors[k], top.length); q++) {
+                keep[off + top[q]] = true;
+                used += uniform ? 1 : cost[off + top[q]];
+            }
+            off += top.length;
+        }
+        if (used > budget * (1 + 1e-12)) {
+            throw new Selection.BudgetException(String.format(java.util.Locale.ROOT, "the per-layer floors alone "
+                    + "keep %.4f of %s's budget, more than the %.4f the sparsity allows; lower the floors or the "
+                    + "sparsity", used / (uniform ? units : totalCost), name, rho));
+        }
+        for (int i : TopK.order(all)) {
+            if (keep[i]) {
+                continue;
+            }
+            double c = uniform ? 1 : cost[i];
+            if (used + c > budget * (1 + 1e-12)) {
+                break;
+            }
+            used += c;
+            keep[i] = true;
+        }
+        return keep;
     }
 }

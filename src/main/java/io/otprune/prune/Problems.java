@@ -28,13 +28,24 @@ public final class Problems {
 
     /** Hard keep vectors per set for the given ranking scores (per set), problem by problem. */
     public static boolean[][] harden(List<Problem> problems, List<float[]> scores, int sets) {
-        boolean[][] keep = new boolean[sets][];
+        return harden(problems, scores, new int[sets]);
+    }
+
+    /**
+     * The same with per-set floors: set j keeps at least {@code floors[j]} units (its highest-scoring ones), and
+     * each problem's budget is met as without floors (see {@link Problem#harden(List, int[])}).
+     */
+    static boolean[][] harden(List<Problem> problems, List<float[]> scores, int[] floors) {
+        boolean[][] keep = new boolean[floors.length][];
         for (Problem p : problems) {
             List<float[]> sc = new ArrayList<>();
+            int[] fl = new int[p.sets().length];
+            int q0 = 0;
             for (int j : p.sets()) {
                 sc.add(scores.get(j));
+                fl[q0++] = floors[j];
             }
-            boolean[][] k = p.harden(sc);
+            boolean[][] k = p.harden(sc, fl);
             int[] idx = p.sets();
             for (int q = 0; q < idx.length; q++) {
                 keep[idx[q]] = k[q];

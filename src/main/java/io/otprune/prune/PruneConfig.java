@@ -16,10 +16,14 @@ import java.util.Locale;
  * @param scoreLearningRate Adam learning rate of the importance scores
  * @param minChannels       structured pruning keeps at least this many channels in every layer (no layer cut off)
  * @param latencyBatch      depth pruning under a latency budget: the batch size its block latencies are measured at
+ * @param minKept           per-unit-set floors: a unit set's name (a layer, or a channel group) → the least fraction
+ *                          of its units the hard selection keeps, whatever the method (e.g. from a sensitivity scan,
+ *                          {@code io.otprune.run.SensitivityScan}); empty for none. Absent in run.json files written
+ *                          before it existed, which means none.
  */
 public record PruneConfig(Method method, Granularity granularity, Budget budget, Scope scope, double sparsity,
         TemperatureMode temperature, double eps0, int sinkhornIterations, double scoreLearningRate, int minChannels,
-        int latencyBatch) {
+        int latencyBatch, java.util.Map<String, Double> minKept) {
 
     /**
      * dtp (the product's method), the comparison baselines gmp, magnitude and random, egp (activation-entropy guided
@@ -68,6 +72,18 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         if (latencyBatch < 1) {
             throw new IllegalArgumentException("the latency batch size must be >= 1, got " + latencyBatch);
         }
+        minKept = minKept == null ? java.util.Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(minKept));
+        for (var e : minKept.entrySet()) {
+            if (e.getValue() == null || !(e.getValue() >= 0 && e.getValue() <= 1)) {
+                throw new IllegalArgumentException("the floor of " + e.getKey() + " must be a kept fraction in "
+                        + "[0, 1], got " + e.getValue());
+            }
+        }
+        if (!minKept.isEmpty() && granularity == Granularity.DEPTH) {
+            throw new IllegalArgumentException("per-layer floors are for unstructured and structured pruning, not "
+                    + "depth");
+        }
         if (!budget.suits(granularity)) {
             throw new IllegalArgumentException("a latency budget is measured per residual block: use it with "
                     + "--granularity depth");
@@ -87,7 +103,8 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
     public Builder toBuilder() {
         return new Builder().method(method).granularity(granularity).budget(budget).scope(scope).sparsity(sparsity)
                 .temperature(temperature).eps0(eps0).sinkhornIterations(sinkhornIterations)
-                .scoreLearningRate(scoreLearningRate).minChannels(minChannels).latencyBatch(latencyBatch);
+                .scoreLearningRate(scoreLearningRate).minChannels(minChannels).latencyBatch(latencyBatch)
+                .minKept(minKept);
     }
 
     /** The project's defaults: dtp, unstructured, count, global, sparsity 0.9, auto temperature, one iteration. */
@@ -103,6 +120,7 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         private double scoreLearningRate = 0.05;
         private int minChannels = 1;
         private int latencyBatch = 1;
+        private java.util.Map<String, Double> minKept = java.util.Map.of();
 
         private Builder() {}
 
@@ -117,6 +135,7 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         public Builder scoreLearningRate(double v) { scoreLearningRate = v; return this; }
         public Builder minChannels(int v) { minChannels = v; return this; }
         public Builder latencyBatch(int v) { latencyBatch = v; return this; }
+        public Builder minKept(java.util.Map<String, Double> v) { minKept = v; return this; }
 
         /** The same settings from the words the CLI takes ({@code dtp}, {@code per-layer}, …), with clear errors. */
         public Builder method(String w) { return method(parse(Method.class, w, "method")); }
@@ -127,7 +146,7 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
 
         public PruneConfig build() {
             return new PruneConfig(method, granularity, budget, scope, sparsity, temperature, eps0,
-                    sinkhornIterations, scoreLearningRate, minChannels, latencyBatch);
+                    sinkhornIterations, scoreLearningRate, minChannels, latencyBatch, minKept);
         }
     }
 
@@ -148,6 +167,40 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
 
     public double initialEpsilon() {
         return eps0 > 0 ? eps0 : 0.5;
+    }
+
+    /**
+     * Floors as the CLI writes them: {@code name=fraction} pairs joined by commas, in name order
+     * ({@code conv1=0.5,fc1=0.3}); the inverse of {@link #parseFloors}.
+     */
+    public static String floorsWord(java.util.Map<String, Double> floors) {
+        StringBuilder sb = new StringBuilder();
+        for (var e : new java.util.TreeMap<>(floors).entrySet()) {
+            sb.append(sb.length() > 0 ? "," : "").append(e.getKey()).append('=').append(e.getValue());
+        }
+        return sb.toString();
+    }
+
+    /** Parses {@code name=fraction,name=fraction} (names may hold spaces; the last '=' of a pair splits it). */
+    public static java.util.Map<String, Double> parseFloors(String text) {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        for (String pair : text.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.lastIndexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("a floor is layer=fraction, got '" + pair.trim() + "'");
+            }
+            String name = pair.substring(0, eq).trim();
+            try {
+                out.put(name, Double.parseDouble(pair.substring(eq + 1).trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("the floor of " + name + " is not a number: '"
+                        + pair.substring(eq + 1).trim() + "'");
+            }
+        }
+        return out;
     }
 
     /** Parses an enum constant from a CLI word such as {@code per-layer} or {@code dtp}, with a clear error. */

@@ -46,6 +46,15 @@ public interface PruneMethod {
      */
     boolean oneShot();
 
+    /**
+     * Methods that prune at once ({@link #oneShot()}): the hard masks their criterion selects for {@code problems}
+     * alone, without training or touching the weights; the sets in no problem are null. A sensitivity scan
+     * ({@code io.otprune.run.SensitivityScan}) prunes one layer at a time this way.
+     */
+    default boolean[][] selectAtOnce(PruneUnits units, List<Problem> problems, PruneConfig pc, long seed) {
+        throw new UnsupportedOperationException(PruneConfig.word(pc.method()) + " does not prune at once");
+    }
+
     /** Prunes: trains as it needs to through {@link Context#train} and returns the hard masks. */
     Outcome prune(Context ctx) throws RunCancelledException, DivergenceException;
 

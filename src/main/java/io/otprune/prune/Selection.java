@@ -28,18 +28,50 @@ public final class Selection {
         }
     }
 
+    /**
+     * Per unit set, the least number of units the hard selection keeps under the config's per-set floors
+     * ({@link PruneConfig#minKept}): ceil(fraction × size). A floor naming no set of {@code sets} is an error, so a
+     * floor for another model or granularity is not silently ignored.
+     */
+    public static int[] floorUnits(List<UnitSet> sets, PruneConfig pc) {
+        int[] out = new int[sets.size()];
+        if (pc.minKept().isEmpty()) {
+            return out;
+        }
+        java.util.Set<String> unknown = new java.util.TreeSet<>(pc.minKept().keySet());
+        for (int j = 0; j < sets.size(); j++) {
+            Double f = pc.minKept().get(sets.get(j).name());
+            if (f != null) {
+                unknown.remove(sets.get(j).name());
+                out[j] = (int) Math.min(sets.get(j).size(), Math.ceil(f * sets.get(j).size() - 1e-9));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("floors name " + String.join(", ", unknown) + ", not a "
+                    + PruneConfig.word(pc.granularity()) + " unit set of this model (it has "
+                    + String.join(", ", sets.stream().map(UnitSet::name).toList()) + ")");
+        }
+        return out;
+    }
+
     /** The hard channel selection: count budgets by top-k with the floor, others by the exact compact count. */
     static boolean[][] channels(ChannelGraph graph, List<UnitSet> sets, List<ChannelGraph.Space> spaces,
             List<Problem> problems, List<float[]> scores, PruneConfig pc, double rho) {
         if (pc.budget() == PruneConfig.Budget.COUNT) {
-            return countWithFloor(sets, problems, scores, pc.minChannels(), rho);
+            return countWithFloor(sets, problems, scores, pc, rho);
         }
         return exactCost(graph, sets, spaces, scores, pc, rho);
     }
 
+    /** The least channels set j keeps: the global channel floor or its own floor, whichever is larger. */
+    private static int floor(int[] floors, int j, PruneConfig pc) {
+        return Math.max(pc.minChannels(), floors[j]);
+    }
+
     /** Channel counts: exact top-k per problem, with every space keeping at least the floor. */
     private static boolean[][] countWithFloor(List<UnitSet> sets, List<Problem> problems, List<float[]> scores,
-            int floor, double rho) {
+            PruneConfig pc, double rho) {
+        int[] floors = floorUnits(sets, pc);
         boolean[][] keep = new boolean[sets.size()][];
         for (Problem p : problems) {
             int[] idx = p.sets();
@@ -53,14 +85,15 @@ public final class Selection {
             for (int j : idx) {
                 keep[j] = new boolean[sets.get(j).size()];
                 int[] top = TopK.order(scores.get(j));
-                for (int q = 0; q < Math.min(floor, top.length); q++) {
+                for (int q = 0; q < Math.min(floor(floors, j, pc), top.length); q++) {
                     keep[j][top[q]] = true;
                     kept++;
                 }
             }
             if (kept > k) {
-                throw new BudgetException(String.format("keeping %d channels cannot meet the floor of %d per layer "
-                        + "(%d channels); lower the sparsity or the floor", k, floor, kept));
+                throw new BudgetException(String.format("keeping %d channels cannot meet the floors (%d per layer%s: "
+                        + "%d channels); lower the sparsity or the floors", k, pc.minChannels(),
+                        pc.minKept().isEmpty() ? "" : " and the per-layer floors", kept));
             }
             for (int code : order) {
                 if (kept >= k) {
@@ -80,6 +113,7 @@ public final class Selection {
     private static boolean[][] exactCost(ChannelGraph graph, List<UnitSet> sets, List<ChannelGraph.Space> spaces,
             List<float[]> scores, PruneConfig pc, double rho) {
         int measure = pc.budget() == PruneConfig.Budget.PARAMS ? 0 : 1;
+        int[] floors = floorUnits(sets, pc);
         Map<ChannelGraph.Space, Integer> counts = new IdentityHashMap<>();
         long full = graph.countWith(counts)[measure];
         double target = rho * full;
@@ -92,7 +126,7 @@ public final class Selection {
         for (int j = 0; j < sets.size(); j++) {
             keep[j] = new boolean[sets.get(j).size()];
             int[] top = TopK.order(scores.get(j));
-            for (int q = 0; q < Math.min(pc.minChannels(), top.length); q++) {
+            for (int q = 0; q < Math.min(floor(floors, j, pc), top.length); q++) {
                 keep[j][top[q]] = true;
                 kept[j]++;
             }
@@ -100,8 +134,9 @@ public final class Selection {
         }
         long current = graph.countWith(counts)[measure];
         if (current > target) {
-            throw new BudgetException(String.format("sparsity %s cannot be met: the floor of %d channel(s) per layer "
-                    + "alone keeps %.4f of the %s", pc.sparsity(), pc.minChannels(), current / (double) full,
+            throw new BudgetException(String.format("sparsity %s cannot be met: the floor of %d channel(s) per layer%s "
+                    + "alone keeps %.4f of the %s", pc.sparsity(), pc.minChannels(),
+                    pc.minKept().isEmpty() ? "" : " and the per-layer floors", current / (double) full,
                     pc.budget().name().toLowerCase(java.util.Locale.ROOT)));
         }
         for (int code : globalOrder(idx, scores, pc.scope() == PruneConfig.Scope.LAYER, sets)) {

@@ -21,7 +21,7 @@ final class WeightPruneUnits implements PruneUnits {
 
     @Override
     public boolean[][] select(List<Problem> problems, List<float[]> scores, PruneConfig pc, double rho) {
-        return Problems.harden(problems, scores, sets.size());
+        return Problems.harden(problems, scores, Selection.floorUnits(sets, pc));
     }
 
     @Override

@@ -332,6 +332,7 @@ public final class PruneRun {
                                     + "faster and the file is no smaller; use structured pruning for speed and size"
                             : "", structure, finished.entropy(),
                     new PruneSummary.Confusion(data.classNames(), denseConfusion, prunedConfusion));
+            RunMasks.of(cfg.model(), inputSha256, pc.granularity(), units.sets(), hard.keep()).write(dir.dir());
             dir.writeSummary(s);
             Checkpoint.removeAll(dir.dir());
             events.accept(new RunEvent.Phase("done", String.format("final accuracy %.2f%% (dense %.2f%%)",

@@ -45,8 +45,14 @@ public record PruneRunConfig(String model, String data, PruneConfig prune, int p
                 PruneConfig.word(pc.budget()), PruneConfig.word(pc.scope()), pc.sparsity(), pruneEpochs,
                 finetuneEpochs, PruneConfig.word(pc.temperature()), pc.eps0(), pc.sinkhornIterations(),
                 pc.scoreLearningRate(), pc.minChannels(), pc.latencyBatch(), lr, batchSize, seed, device)
+                + (pc.minKept().isEmpty() ? "" : " --floors " + shellWord(PruneConfig.floorsWord(pc.minKept())))
                 + dataOptions.commandFlags();
         return out == null ? line : line + " --out " + out;
+    }
+
+    /** A word as a shell reads it back: as is when plain, else in single quotes (channel groups' names have spaces). */
+    static String shellWord(String w) {
+        return w.matches("[A-Za-z0-9._=,:/+-]+") ? w : "'" + w.replace("'", "'\\''") + "'";
     }
 
     /** Defaults: 2 prune + 1 fine-tune epochs, SGD lr 0.01, batch 128, seed 1, device auto, default data options. */

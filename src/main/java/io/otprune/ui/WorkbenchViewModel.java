@@ -63,6 +63,9 @@ public final class WorkbenchViewModel implements AutoCloseable {
     public final IntegerProperty finetuneEpochs = new SimpleIntegerProperty(1);
     public final IntegerProperty seed = new SimpleIntegerProperty(1);
     public final StringProperty device = new SimpleStringProperty("auto");
+    /** Per-layer floors of the next run ({@link PruneConfig#minKept}; set from a sensitivity scan); cleared when the
+     *  model or the granularity changes, since they name that model's layers or channel groups. */
+    public final ObjectProperty<java.util.Map<String, Double>> floors = new SimpleObjectProperty<>(java.util.Map.of());
 
     // outputs
     public final ObjectProperty<ModelPreview> model = new SimpleObjectProperty<>();
@@ -146,9 +149,11 @@ public final class WorkbenchViewModel implements AutoCloseable {
                 error.set("cannot list " + sampleModelsRoot + ": " + e.getMessage());
             }
         }
-        for (javafx.beans.Observable o : List.of(sparsity, granularity, budget, scope, model)) {
+        for (javafx.beans.Observable o : List.of(sparsity, granularity, budget, scope, model, floors)) {
             o.addListener(x -> refreshPreview());
         }
+        modelDir.addListener((o, a, b) -> floors.set(java.util.Map.of()));
+        granularity.addListener((o, a, b) -> floors.set(java.util.Map.of()));
         keepChoicesCompatible();
         model.addListener((o, a, b) -> listLayerSets());
         granularity.addListener((o, a, b) -> listLayerSets());
@@ -451,7 +456,7 @@ public final class WorkbenchViewModel implements AutoCloseable {
     public PruneConfig pruneConfig() {
         return PruneConfig.builder().method(method.get()).granularity(granularity.get()).budget(budget.get())
                 .scope(scope.get()).sparsity(Math.round(sparsity.get() * 10000) / 10000.0)
-                .temperature(temperature.get()).eps0(eps0.get()).build();
+                .temperature(temperature.get()).eps0(eps0.get()).minKept(floors.get()).build();
     }
 
     private void refreshPreview() {
