@@ -68,6 +68,11 @@ final class PruneCommand implements Callable<Integer> {
             description = "Structured: channels every layer keeps at least (default ${DEFAULT-VALUE}).")
     int minChannels;
 
+    @Option(names = "--channel-multiple", defaultValue = "1",
+            description = "Structured: keep each channel group's count at a multiple of this (or the whole group); 8 "
+                    + "or 16 let ONNX Runtime and other CPU runtimes use their blocked kernels (default ${DEFAULT-VALUE}).")
+    int channelMultiple;
+
     @Option(names = "--floors", description = "Per-layer floors of the kept fraction: the JSON 'otprune sensitivity' "
             + "writes, or layer=fraction,… (every method keeps at least that share of each named layer or group).")
     String floors;
@@ -121,7 +126,7 @@ final class PruneCommand implements Callable<Integer> {
             PruneConfig pc = PruneConfig.builder().method(method).granularity(granularity).budget(budget).scope(scope)
                     .sparsity(s).temperature(temperature).eps0(eps0).sinkhornIterations(sinkhornIterations)
                     .scoreLearningRate(scoreLr).minChannels(minChannels).latencyBatch(latencyBatch)
-                    .minKept(floors == null ? java.util.Map.of() : SensitivityScan.readFloors(floors)).build();
+                    .channelMultiple(channelMultiple).minKept(floors == null ? java.util.Map.of() : SensitivityScan.readFloors(floors)).build();
             io.otprune.data.DataOptions o = dataFlags.options();
             io.otprune.data.DataOptions dataOptions = new io.otprune.data.DataOptions(null, o.onBadImage(), o.loading(),
                     o.coarseLabels(), o.testFraction(), o.splitSeed(), augment, augmentPadding, null);

@@ -281,23 +281,31 @@ public final class ImageFolder {
     private static byte[] decodeAll(Split s, ImageShape shape, Map<Path, String> bad, long[][] hist, boolean keep,
             ReaderControl control) {
         byte[] pixels = keep ? new byte[Math.multiplyExact(s.count(), shape.bytes())] : null;
-        IntStream.range(0, s.count()).parallel().forEach(i -> {
-            checkCancelled(control);
-            Path f = s.files().get(i);
-            if (bad.containsKey(f)) {
-                return;
+        // in chunks, each with one image buffer and one histogram: per-image garbage grew the heap (and so the
+        // process's resident memory) with the number of images scanned
+        int chunk = 256, chunks = (s.count() + chunk - 1) / chunk;
+        IntStream.range(0, chunks).parallel().forEach(k -> {
+            byte[] scratch = keep ? null : new byte[shape.bytes()];
+            long[][] mine = hist == null ? null : new long[shape.channels()][256];
+            for (int i = k * chunk, end = Math.min(s.count(), i + chunk); i < end; i++) {
+                checkCancelled(control);
+                Path f = s.files().get(i);
+                if (bad.containsKey(f)) {
+                    continue;
+                }
+                byte[] out = keep ? pixels : scratch;
+                int offset = keep ? i * shape.bytes() : 0;
+                try {
+                    read(f, shape, out, offset);
+                } catch (IOException | RuntimeException e) {
+                    bad.put(f, reason(e));
+                    continue;
+                }
+                if (mine != null) {
+                    PixelStats.add(mine, out, offset, shape);
+                }
             }
-            byte[] out = keep ? pixels : new byte[shape.bytes()];
-            int offset = keep ? i * shape.bytes() : 0;
-            try {
-                read(f, shape, out, offset);
-            } catch (IOException | RuntimeException e) {
-                bad.put(f, reason(e));
-                return;
-            }
-            if (hist != null) {
-                long[][] mine = new long[shape.channels()][256];
-                PixelStats.add(mine, out, offset, shape);
+            if (mine != null) {
                 synchronized (hist) {
                     for (int c = 0; c < hist.length; c++) {
                         for (int v = 0; v < 256; v++) {

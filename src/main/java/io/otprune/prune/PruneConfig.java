@@ -20,10 +20,14 @@ import java.util.Locale;
  *                          of its units the hard selection keeps, whatever the method (e.g. from a sensitivity scan,
  *                          {@code io.otprune.run.SensitivityScan}); empty for none. Absent in run.json files written
  *                          before it existed, which means none.
+ * @param channelMultiple   structured pruning keeps each channel group's count at a multiple of this (or the whole
+ *                          group): 8 or 16 lets runtimes use their blocked convolution kernels (ONNX Runtime's CPU
+ *                          NCHWc layout needs multiples of 8 with AVX2, 16 with AVX-512); 1, the default, keeps the
+ *                          budget to the channel. 0 (run.json files written before it existed) means 1.
  */
 public record PruneConfig(Method method, Granularity granularity, Budget budget, Scope scope, double sparsity,
         TemperatureMode temperature, double eps0, int sinkhornIterations, double scoreLearningRate, int minChannels,
-        int latencyBatch, java.util.Map<String, Double> minKept) {
+        int latencyBatch, java.util.Map<String, Double> minKept, int channelMultiple) {
 
     /**
      * dtp (the product's method), the comparison baselines gmp, magnitude and random, egp (activation-entropy guided
@@ -69,6 +73,16 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         if (minChannels < 0) {
             throw new IllegalArgumentException("the channel floor must be >= 0, got " + minChannels);
         }
+        if (channelMultiple == 0) {
+            channelMultiple = 1;
+        }
+        if (channelMultiple < 1 || channelMultiple > 256) {
+            throw new IllegalArgumentException("the channel multiple must be in 1..256, got " + channelMultiple);
+        }
+        if (channelMultiple > 1 && granularity != Granularity.STRUCTURED) {
+            throw new IllegalArgumentException("a channel multiple rounds kept channel counts: use it with "
+                    + "--granularity structured");
+        }
         if (latencyBatch < 1) {
             throw new IllegalArgumentException("the latency batch size must be >= 1, got " + latencyBatch);
         }
@@ -104,7 +118,7 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         return new Builder().method(method).granularity(granularity).budget(budget).scope(scope).sparsity(sparsity)
                 .temperature(temperature).eps0(eps0).sinkhornIterations(sinkhornIterations)
                 .scoreLearningRate(scoreLearningRate).minChannels(minChannels).latencyBatch(latencyBatch)
-                .minKept(minKept);
+                .minKept(minKept).channelMultiple(channelMultiple);
     }
 
     /** The project's defaults: dtp, unstructured, count, global, sparsity 0.9, auto temperature, one iteration. */
@@ -121,6 +135,7 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         private int minChannels = 1;
         private int latencyBatch = 1;
         private java.util.Map<String, Double> minKept = java.util.Map.of();
+        private int channelMultiple = 1;
 
         private Builder() {}
 
@@ -136,6 +151,7 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         public Builder minChannels(int v) { minChannels = v; return this; }
         public Builder latencyBatch(int v) { latencyBatch = v; return this; }
         public Builder minKept(java.util.Map<String, Double> v) { minKept = v; return this; }
+        public Builder channelMultiple(int v) { channelMultiple = v; return this; }
 
         /** The same settings from the words the CLI takes ({@code dtp}, {@code per-layer}, …), with clear errors. */
         public Builder method(String w) { return method(parse(Method.class, w, "method")); }
@@ -146,7 +162,7 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
 
         public PruneConfig build() {
             return new PruneConfig(method, granularity, budget, scope, sparsity, temperature, eps0,
-                    sinkhornIterations, scoreLearningRate, minChannels, latencyBatch, minKept);
+                    sinkhornIterations, scoreLearningRate, minChannels, latencyBatch, minKept, channelMultiple);
         }
     }
 

@@ -63,9 +63,31 @@ public final class Selection {
         return exactCost(graph, sets, spaces, scores, pc, rho);
     }
 
-    /** The least channels set j keeps: the global channel floor or its own floor, whichever is larger. */
-    private static int floor(int[] floors, int j, PruneConfig pc) {
-        return Math.max(pc.minChannels(), floors[j]);
+    /**
+     * The least channels set j (of {@code size}) keeps: the global channel floor or its own floor, whichever is
+     * larger, rounded up to the channel multiple (or the whole set).
+     */
+    private static int floor(int[] floors, int j, PruneConfig pc, int size) {
+        int m = pc.channelMultiple();
+        int f = Math.max(pc.minChannels(), floors[j]);
+        return Math.min(size, (f + m - 1) / m * m);
+    }
+
+    /**
+     * What keeping channel {@code i} of a set adds under a channel multiple m: i and the set's next best m - 1
+     * channels not kept yet (fewer where the set runs out), so that the set's count stays a multiple of m or the
+     * whole set. For m = 1, i alone.
+     */
+    private static int[] chunk(int i, boolean[] keep, int[] top, int m) {
+        int[] add = new int[m];
+        int n = 0;
+        add[n++] = i;
+        for (int q = 0; q < top.length && n < m; q++) {
+            if (!keep[top[q]] && top[q] != i) {
+                add[n++] = top[q];
+            }
+        }
+        return n == m ? add : java.util.Arrays.copyOf(add, n);
     }
 
     /** Channel counts: exact top-k per problem, with every space keeping at least the floor. */
@@ -82,11 +104,12 @@ public final class Selection {
             int k = (int) Math.round(rho * total);
             List<Integer> order = globalOrder(idx, scores, false, sets);
             int kept = 0;
+            int[][] tops = new int[sets.size()][];
             for (int j : idx) {
                 keep[j] = new boolean[sets.get(j).size()];
-                int[] top = TopK.order(scores.get(j));
-                for (int q = 0; q < Math.min(floor(floors, j, pc), top.length); q++) {
-                    keep[j][top[q]] = true;
+                tops[j] = TopK.order(scores.get(j));
+                for (int q = 0; q < floor(floors, j, pc, tops[j].length); q++) {
+                    keep[j][tops[j][q]] = true;
                     kept++;
                 }
             }
@@ -101,8 +124,14 @@ public final class Selection {
                 }
                 int j = code >>> 20, i = code & 0xFFFFF;
                 if (!keep[j][i]) {
-                    keep[j][i] = true;
-                    kept++;
+                    int[] add = chunk(i, keep[j], tops[j], pc.channelMultiple());
+                    if (kept + add.length > k) {
+                        break;
+                    }
+                    for (int a : add) {
+                        keep[j][a] = true;
+                    }
+                    kept += add.length;
                 }
             }
         }
@@ -123,11 +152,12 @@ public final class Selection {
         }
         boolean[][] keep = new boolean[sets.size()][];
         int[] kept = new int[sets.size()];
+        int[][] tops = new int[sets.size()][];
         for (int j = 0; j < sets.size(); j++) {
             keep[j] = new boolean[sets.get(j).size()];
-            int[] top = TopK.order(scores.get(j));
-            for (int q = 0; q < Math.min(floor(floors, j, pc), top.length); q++) {
-                keep[j][top[q]] = true;
+            tops[j] = TopK.order(scores.get(j));
+            for (int q = 0; q < floor(floors, j, pc, tops[j].length); q++) {
+                keep[j][tops[j][q]] = true;
                 kept[j]++;
             }
             counts.put(spaces.get(j), kept[j]);
@@ -145,17 +175,20 @@ public final class Selection {
                 continue;
             }
             ChannelGraph.Space space = spaces.get(j);
+            int[] add = chunk(i, keep[j], tops[j], pc.channelMultiple());
             // only the nodes that hold or read this space change: count them before and after
             long before = graph.countNodes(graph.nodesTouching(space), counts)[measure];
-            counts.put(space, kept[j] + 1);
+            counts.put(space, kept[j] + add.length);
             long next = current - before + graph.countNodes(graph.nodesTouching(space), counts)[measure];
             if (next > target) {
                 counts.put(space, kept[j]);
                 break;
             }
             current = next;
-            keep[j][i] = true;
-            kept[j]++;
+            for (int a : add) {
+                keep[j][a] = true;
+            }
+            kept[j] += add.length;
         }
         return keep;
     }

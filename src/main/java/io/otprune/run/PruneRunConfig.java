@@ -46,6 +46,7 @@ public record PruneRunConfig(String model, String data, PruneConfig prune, int p
                 finetuneEpochs, PruneConfig.word(pc.temperature()), pc.eps0(), pc.sinkhornIterations(),
                 pc.scoreLearningRate(), pc.minChannels(), pc.latencyBatch(), lr, batchSize, seed, device)
                 + (pc.minKept().isEmpty() ? "" : " --floors " + shellWord(PruneConfig.floorsWord(pc.minKept())))
+                + (pc.channelMultiple() == 1 ? "" : " --channel-multiple " + pc.channelMultiple())
                 + dataOptions.commandFlags();
         return out == null ? line : line + " --out " + out;
     }

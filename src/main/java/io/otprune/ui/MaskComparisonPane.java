@@ -34,7 +34,7 @@ import javafx.scene.layout.VBox;
  * (Jaccard, kept by both, only A, only B, channels that differ) and the chosen layer's masks laid out as the mask
  * view lays out one ({@link MaskRaster}), each unit coloured as kept by both, only A, only B or neither.
  */
-public final class MaskComparisonPane extends BorderPane {
+public final class MaskComparisonPane extends BorderPane implements WorkbenchView {
     static final int BOTH = MaskRaster.argb(1f);
     static final int ONLY_A = 0xFF1565C0;
     static final int ONLY_B = 0xFFE65100;
@@ -204,6 +204,11 @@ public final class MaskComparisonPane extends BorderPane {
         HBox box = new HBox(4, r, new Label(text));
         box.setAlignment(Pos.CENTER_LEFT);
         return box;
+    }
+
+    @Override
+    public javafx.scene.Node node() {
+        return this;
     }
 
     private static final class EntryCell extends ListCell<RunHistory.Entry> {

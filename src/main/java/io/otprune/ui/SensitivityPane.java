@@ -38,7 +38,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  * Stop, the saved scan shown when there is one, and "Set floors", which puts the floors at a tolerated drop into the
  * next run's configuration ({@link WorkbenchViewModel#floors}).
  */
-public final class SensitivityPane extends BorderPane {
+public final class SensitivityPane extends BorderPane implements WorkbenchView {
     /** Drops at or above this many points are drawn in the darkest colour. */
     static final double DARKEST_DROP = 10;
 
@@ -281,6 +281,16 @@ public final class SensitivityPane extends BorderPane {
         int g = (int) Math.round(255 + (0x0b - 255) * t);
         int b = (int) Math.round(255 + (0x0b - 255) * t);
         return 0xFF000000 | r << 16 | g << 8 | b;
+    }
+
+    @Override
+    public javafx.scene.Node node() {
+        return this;
+    }
+
+    @Override
+    public void close() {
+        shutdown();
     }
 
     /** Stops a scan in progress and the pane's thread (window closing). */

@@ -44,6 +44,8 @@ public class WorkbenchApp extends Application {
 
     private WorkbenchViewModel vm;
     private ChartScheduler charts;
+    /** Every view built, to close them when the window closes. */
+    private final List<WorkbenchView> built = new ArrayList<>();
     private final WindowPreferences prefs = new WindowPreferences();
     private final UiPerformance perf = UiPerformance.fromSystemProperties();
     /** The tabs of the tab areas by their titles, for {@link WorkbenchView.Context#reveal}. */
@@ -68,6 +70,7 @@ public class WorkbenchApp extends Application {
         Map<WorkbenchView, String> titles = new HashMap<>();
         for (WorkbenchViews.Placement p : WorkbenchViews.ALL) {
             WorkbenchView v = p.view().apply(ctx);
+            built.add(v);
             views.computeIfAbsent(p.area(), a -> new ArrayList<>()).add(v);
             titles.put(v, p.title());
         }
@@ -214,6 +217,7 @@ public class WorkbenchApp extends Application {
 
     @Override
     public void stop() {
+        built.forEach(WorkbenchView::close);
         if (charts != null) {
             charts.stop();
         }

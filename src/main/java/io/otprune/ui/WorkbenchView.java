@@ -12,6 +12,9 @@ interface WorkbenchView {
     /** The pane the window places. */
     Node node();
 
+    /** Stops what the view runs on its own (a background scan, listeners on the view-model) when the window closes. */
+    default void close() {}
+
     /**
      * What every view is built from: the state, the shared chart scheduler, and the window's own services.
      *

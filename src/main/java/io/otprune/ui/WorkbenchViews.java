@@ -65,6 +65,8 @@ final class WorkbenchViews {
             new Placement(Area.BOTTOM_TABS, "Channel groups", ChannelGroupsView::new),
             new Placement(Area.BOTTOM_TABS, RESULT, ResultView::new),
             new Placement(Area.BOTTOM_TABS, HISTORY, HistoryView::new),
+            new Placement(Area.BOTTOM_TABS, "Sensitivity", ctx -> new SensitivityPane(ctx.vm())),
+            new Placement(Area.BOTTOM_TABS, "Compare runs", ctx -> new MaskComparisonPane(ctx.vm())),
             new Placement(Area.BOTTOM_TABS, DATA, DataView::new),
             new Placement(Area.BOTTOM_TABS, CONFUSION, ConfusionView::new));
 
