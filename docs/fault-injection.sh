@@ -11,13 +11,15 @@ WORK=${WORK:-$(mktemp -d /tmp/otprune-fault.XXXX)}; mkdir -p "$WORK"
 CSV=docs/results/fault-injection.csv
 MODEL=${MODEL:-sample-models/mlp-300-100-fmnist}
 OTP="java -cp target/otprune.jar:target/lib/* io.otprune.cli.Main"
-# short epochs: 1,500 training and 300 test images of the embedded Fashion-MNIST subset, as an IDX folder
+# short epochs: TRAIN_IMAGES (1,500 by default; up to 10,000) training and 300 test images of the embedded
+# Fashion-MNIST subset, as an IDX folder. On an idle machine the default run lasts a few seconds, most of it the JVM's
+# start; 10,000 images spread the kills over training, hardening, compaction and writing.
 DATA=${DATA:-$WORK/data}
-python3 - "$DATA" <<'PY'
+python3 - "$DATA" "${TRAIN_IMAGES:-1500}" <<'PY'
 import gzip, os, struct, sys
 src, dst = 'assets/datasets/fashion-mnist-small', sys.argv[1]
 os.makedirs(dst, exist_ok=True)
-for split, n in (('train', 1500), ('t10k', 300)):
+for split, n in (('train', int(sys.argv[2])), ('t10k', 300)):
     img = gzip.open(f'{src}/{split}-images-idx3-ubyte.gz').read()
     lab = gzip.open(f'{src}/{split}-labels-idx1-ubyte.gz').read()
     open(f'{dst}/{split}-images-idx3-ubyte', 'wb').write(struct.pack('>IIII', 0x803, n, 28, 28) + img[16:16 + n * 784])
