@@ -81,17 +81,40 @@ public final class GraphLayout {
      * view's aspect ratio decides between one tall column and many short ones.
      */
     public int bandsToFit(double viewWidth, double viewHeight) {
+        double[] rows = rowWidths();
         int best = 1;
         double bestScale = -1;
         for (int b = 1; b <= layerCount(); b++) {
-            GraphLayout l = b == bands ? this : wrapped(b);
-            double s = Math.min(viewWidth / l.width, viewHeight / l.height);
+            int perBand = (rows.length + b - 1) / b;
+            double w = -BAND_GAP;
+            for (int start = 0; start < rows.length; start += perBand) {
+                double band = 0;
+                for (int l = start; l < Math.min(rows.length, start + perBand); l++) {
+                    band = Math.max(band, rows[l]);
+                }
+                w += band + BAND_GAP;
+            }
+            double s = Math.min(viewWidth / w, viewHeight / (rowTop(perBand) - LAYER_GAP));
             if (s > bestScale + 1e-9) {
                 bestScale = s;
                 best = b;
             }
         }
         return best;
+    }
+
+    /** The width of every layer's row: its boxes and edge slots with the gaps between them. */
+    private double[] rowWidths() {
+        List<List<Integer>> layers = order.layers();
+        double[] rowWidth = new double[layers.size()];
+        for (int l = 0; l < layers.size(); l++) {
+            double w = 0;
+            for (int v : layers.get(l)) {
+                w += vertexWidth(v);
+            }
+            rowWidth[l] = w + NODE_GAP * Math.max(0, layers.get(l).size() - 1);
+        }
+        return rowWidth;
     }
 
     public int bands() {
@@ -309,14 +332,9 @@ public final class GraphLayout {
     private void place() {
         List<List<Integer>> layers = order.layers();
         int perBand = layersPerBand();
-        double[] rowWidth = new double[layers.size()];
+        double[] rowWidth = rowWidths();
         double[] bandWidth = new double[bands];
         for (int l = 0; l < layers.size(); l++) {
-            double w = 0;
-            for (int v : layers.get(l)) {
-                w += vertexWidth(v);
-            }
-            rowWidth[l] = w + NODE_GAP * Math.max(0, layers.get(l).size() - 1);
             bandWidth[bandOf(l)] = Math.max(bandWidth[bandOf(l)], rowWidth[l]);
         }
         double[] bandLeft = new double[bands];

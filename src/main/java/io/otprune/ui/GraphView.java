@@ -55,6 +55,7 @@ import javafx.scene.text.TextAlignment;
  * budget (UiPerformance) during a run.
  */
 public final class GraphView extends BorderPane {
+    static final Color BACKGROUND = Color.web("#f7f7f7");
     static final Color EDGE = Color.web("#8a8a8a");
     static final Color NO_UNIT = Color.WHITE;
     static final Color REMOVED = Color.web("#9e9e9e");
@@ -436,7 +437,8 @@ public final class GraphView extends BorderPane {
         GraphicsContext gc = canvas.getGraphicsContext2D();
         double w = canvas.getWidth(), h = canvas.getHeight();
         gc.setTransform(1, 0, 0, 1, 0, 0);
-        gc.setFill(Color.web("#f7f7f7"));
+        gc.clearRect(0, 0, w, h); // covering the canvas, it also drops the commands of earlier draws
+        gc.setFill(BACKGROUND);
         gc.fillRect(0, 0, w, h);
         drawn.clear();
         if (layout != null) {
