@@ -65,6 +65,7 @@ public final class GraphView extends BorderPane {
     private static final Color[] KEPT = {Color.web("#a50026"), Color.web("#f46d43"), Color.web("#fee08b")};
     private static final double MIN_SCALE = 0.03, MAX_SCALE = 4, MAX_FIT_SCALE = 1.25, MARGIN = 12;
     private static final Font NAME_FONT = Font.font("System", FontWeight.BOLD, 11);
+    private static final Font NAME_ONLY_FONT = Font.font("System", FontWeight.BOLD, 17);
     private static final Font DETAIL_FONT = Font.font("System", 10);
 
     private final WorkbenchViewModel vm;
@@ -449,7 +450,8 @@ public final class GraphView extends BorderPane {
             for (GraphLayout.Edge e : layout.edges()) {
                 polyline(gc, e.points(), x0, y0, x1, y1);
             }
-            boolean text = scale * 10 >= 5; // below 5 px text is noise: boxes only
+            // full labels while their 10-unit detail line is at least 6 px; then names only, larger; then none
+            int text = scale >= 0.6 ? 2 : scale >= 0.3 ? 1 : 0;
             for (GraphLayout.Box b : layout.boxes().values()) {
                 if (b.x() > x1 || b.x() + b.width() < x0 || b.y() > y1 || b.y() + b.height() < y0) {
                     continue;
@@ -482,7 +484,7 @@ public final class GraphView extends BorderPane {
         gc.stroke();
     }
 
-    private void box(GraphicsContext gc, GraphLayout.Box b, boolean text) {
+    private void box(GraphicsContext gc, GraphLayout.Box b, int text) {
         String n = b.name();
         Color fill = fillOf(n);
         gc.setFill(fill);
@@ -495,17 +497,22 @@ public final class GraphView extends BorderPane {
         }
         gc.strokeRoundRect(b.x(), b.y(), b.width(), b.height(), 8, 8);
         gc.setLineDashes();
-        if (!text) {
+        if (text == 0) {
             return;
         }
         boolean dark = fill.getBrightness() * (1 - 0.5 * fill.getSaturation()) < 0.55;
         gc.setFill(removed.contains(n) ? Color.web("#eeeeee") : dark ? Color.WHITE : Color.BLACK);
         gc.setTextAlign(TextAlignment.CENTER);
         double cx = b.centerX();
+        if (text == 1) {
+            gc.setFont(NAME_ONLY_FONT);
+            gc.fillText(shorten(n, 18), cx, b.centerY() + 6, b.width() - 6);
+            return;
+        }
         gc.setFont(NAME_FONT);
-        gc.fillText(shorten(n, 24), cx, b.y() + 13);
+        gc.fillText(shorten(n, 26), cx, b.y() + 13, b.width() - 6);
         gc.setFont(DETAIL_FONT);
-        gc.fillText(opText(n) + " · " + shapeText(n), cx, b.y() + 26);
+        gc.fillText(opText(n) + " · " + shapeText(n), cx, b.y() + 26, b.width() - 6);
         Double k = kept.get(n);
         if (removed.contains(n)) {
             gc.fillText("removed", cx, b.y() + 38);

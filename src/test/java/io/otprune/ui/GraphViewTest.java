@@ -1,6 +1,7 @@
 package io.otprune.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.otprune.model.Graph;
 import io.otprune.model.Node;
@@ -13,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
+import javafx.geometry.Point2D;
+import javafx.geometry.VerticalDirection;
+import javafx.scene.input.MouseButton;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -162,5 +166,26 @@ class GraphViewTest {
         assertThat(view.fillOf("s1.b1.conv1")).isEqualTo(GraphView.keptColor(1));
         assertThat(view.fillOf("s1.b2.add")).isEqualTo(GraphView.NO_UNIT); // the shortcut and the addition stay
         assertThat(robot.lookup("#graphSource").queryLabeled().getText()).contains("blocks removed");
+    }
+
+    @Test
+    void dragPansAndTheWheelZoomsAboutThePointer(FxRobot robot) throws Exception {
+        open(robot, "lenet5-fmnist");
+        Point2D conv1 = view.screenPoint("conv1"), conv2 = view.screenPoint("conv2");
+        robot.drag(conv1, MouseButton.PRIMARY).moveBy(60, 40).release(MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(view.screenPoint("conv1").getX()).isCloseTo(conv1.getX() + 60, within(1.0));
+        assertThat(view.screenPoint("conv1").getY()).isCloseTo(conv1.getY() + 40, within(1.0));
+        assertThat(vm.selectedLayer.get()).isNull(); // a drag is not a click
+        Point2D c1 = view.screenPoint("conv1");
+        double gap = view.screenPoint("conv2").distance(c1);
+        robot.moveTo(c1).scroll(3, VerticalDirection.UP);
+        WaitForAsyncUtils.waitForFxEvents();
+        // the node under the pointer stays there, the others move away from it
+        assertThat(view.screenPoint("conv1").distance(c1)).isLessThan(2);
+        assertThat(view.screenPoint("conv2").distance(view.screenPoint("conv1"))).isNotCloseTo(gap, within(1.0));
+        robot.clickOn("#graphFit");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(view.screenPoint("conv2").distance(conv2)).isLessThan(1);
     }
 }

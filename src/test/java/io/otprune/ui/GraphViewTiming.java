@@ -85,6 +85,7 @@ public final class GraphViewTiming {
                 System.out.println("  snapshot " + png);
             }
         }
+        simulatedRun(vm, view, stage, shots);
         onFx(() -> {
             stage.close();
             vm.close();
@@ -92,6 +93,87 @@ public final class GraphViewTiming {
         });
         io.otprune.util.Files2.deleteRecursively(runs);
         Platform.exit();
+    }
+
+    /**
+     * The view during a run, without the training: resnet20 (structured) opened as the window opens it, then a prune
+     * event every 100 ms for 20 s, each with new kept fractions for every channel group (every node recoloured, the
+     * worst case), drained on the FX thread as the window's ticker does. Measured: the FX thread's time per update
+     * (drain, recolour and the draw it asks for) and the pulses, as UiPerformance measures them (from before a
+     * pulse's CSS pass until the FX thread takes its next event).
+     */
+    private static void simulatedRun(WorkbenchViewModel vm, GraphView view, Stage stage, Path shots)
+            throws Exception {
+        onFx(() -> {
+            vm.granularity.set(io.otprune.prune.PruneConfig.Granularity.STRUCTURED);
+            vm.loadModel(Path.of("sample-models", "resnet20-fmnist"));
+            return null;
+        });
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (onFx(() -> vm.model.get() == null || vm.preview.get() == null || vm.preview.get().layers().isEmpty())) {
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("resnet20 did not load");
+            }
+            Thread.sleep(50);
+        }
+        java.util.List<String> sets = onFx(() -> vm.model.get().setNames(vm.granularity.get()));
+        java.util.List<Double> pulses = new java.util.ArrayList<>();
+        long[] pulseStart = {0};
+        onFx(() -> {
+            stage.getScene().addPreLayoutPulseListener(() -> {
+                if (pulseStart[0] == 0) {
+                    pulseStart[0] = System.nanoTime();
+                    Platform.runLater(() -> {
+                        pulses.add((System.nanoTime() - pulseStart[0]) / 1e6);
+                        pulseStart[0] = 0;
+                    });
+                }
+            });
+            return null;
+        });
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Random random = new java.util.Random(1);
+        java.util.List<double[]> updates = new java.util.ArrayList<>();
+        int draws0 = view.draws();
+        for (int step = 0; step < 200; step++) {
+            java.util.List<Double> kept = new java.util.ArrayList<>();
+            sets.forEach(x -> kept.add(random.nextInt(101) / 100.0));
+            vm.post(new io.otprune.train.RunEvent.Prune("prune", step, 200, 0.5, 0.9, 0.99, 0.5, 0.5,
+                    java.util.List.of(0.1), sets, kept, kept));
+            long[] t = new long[4];
+            onFx(() -> {
+                t[0] = System.nanoTime();
+                t[2] = mx.getCurrentThreadCpuTime();
+                vm.drain();
+                return null;
+            });
+            onFx(() -> { // after the draw the drain asked for
+                t[1] = System.nanoTime();
+                t[3] = mx.getCurrentThreadCpuTime();
+                return null;
+            });
+            updates.add(new double[] {(t[1] - t[0]) / 1e6, (t[3] - t[2]) / 1e6});
+            Thread.sleep(100);
+        }
+        double[] wall = updates.stream().mapToDouble(u -> u[0]).sorted().toArray();
+        double[] cpu = updates.stream().mapToDouble(u -> u[1]).sorted().toArray();
+        double[] p = onFx(() -> pulses.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+        System.out.printf(Locale.ROOT, "simulated run, resnet20 structured (%d groups, %d nodes), 200 prune events "
+                + "10/s: %d draws · FX thread per update wall median %.1f ms, p99 %.1f, max %.1f; CPU median %.1f ms, "
+                + "max %.1f · pulses %d: median %.1f ms, p99 %.1f, max %.1f, over 50 ms %d%n", sets.size(),
+                vm.model.get().info().graph().nodes().size(), view.draws() - draws0, wall[wall.length / 2],
+                wall[(int) (wall.length * 0.99)], wall[wall.length - 1], cpu[cpu.length / 2], cpu[cpu.length - 1],
+                p.length, p.length == 0 ? 0 : p[p.length / 2], p.length == 0 ? 0 : p[(int) (p.length * 0.99)],
+                p.length == 0 ? 0 : p[p.length - 1], java.util.Arrays.stream(p).filter(x -> x > 50).count());
+        if (shots != null) {
+            Path png = shots.resolve("graph-view-resnet20-run.png");
+            onFx(() -> {
+                javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(
+                        stage.getScene().snapshot(null), null), "png", png.toFile());
+                return null;
+            });
+            System.out.println("  snapshot " + png);
+        }
     }
 
     private static double median(double[] v) {
