@@ -96,6 +96,7 @@ public final class GraphView extends BorderPane {
     private long lastDrawNanos;
     private int draws;
     private double pressX, pressY, pressTx, pressTy;
+    private final javafx.beans.InvalidationListener shown = o -> requestDraw();
 
     public GraphView(WorkbenchViewModel vm) {
         this.vm = vm;
@@ -107,8 +108,14 @@ public final class GraphView extends BorderPane {
         canvas.heightProperty().bind(holder.heightProperty());
         canvas.widthProperty().addListener(o -> sizeChanged());
         canvas.heightProperty().addListener(o -> sizeChanged());
-        visibleProperty().addListener(o -> requestDraw());
-        sceneProperty().addListener(o -> requestDraw());
+        // a tab hides its content by hiding a parent: any ancestor shown again draws what changed meanwhile
+        sceneProperty().addListener(o -> {
+            for (Parent p = this; p != null; p = p.getParent()) {
+                p.visibleProperty().removeListener(shown);
+                p.visibleProperty().addListener(shown);
+            }
+            requestDraw();
+        });
         setCenter(holder);
         setTop(toolbar());
         info.setId("graphInfo");
