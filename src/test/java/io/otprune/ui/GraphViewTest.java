@@ -188,4 +188,31 @@ class GraphViewTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(view.screenPoint("conv2").distance(conv2)).isLessThan(1);
     }
+
+    @Test
+    void aHiddenViewDrawsNothingUntilItsTabIsShown(FxRobot robot) throws Exception {
+        open(robot, "lenet5-fmnist");
+        javafx.scene.control.TabPane tabs = new javafx.scene.control.TabPane(
+                new javafx.scene.control.Tab("Graph"),
+                new javafx.scene.control.Tab("Other", new javafx.scene.control.Label("x")));
+        robot.interact(() -> {
+            view.getScene().setRoot(tabs);
+            tabs.getTabs().get(0).setContent(view);
+        });
+        robot.interact(() -> tabs.getSelectionModel().select(1));
+        WaitForAsyncUtils.waitForFxEvents();
+        int draws = view.draws();
+        robot.interact(() -> {
+            vm.post(new RunEvent.Prune("prune", 10, 100, 0.5, 0.9, 0.99, 0.2, 0.1, List.of(0.1),
+                    List.of("conv1", "conv2", "fc1", "fc2"), List.of(0.5, 0.4, 0.1, 0.9),
+                    List.of(0.05, 0.4, 0.1, 1.0)));
+            vm.drain();
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(view.draws()).isEqualTo(draws);
+        robot.interact(() -> tabs.getSelectionModel().select(0));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(view.draws()).isEqualTo(draws + 1);
+        assertThat(view.fillOf("conv1")).isEqualTo(GraphView.keptColor(0.05));
+    }
 }
