@@ -80,6 +80,7 @@ public final class GraphView extends BorderPane {
     private GraphLayout layout;
     private double scale = 1, tx, ty;
     private boolean needsFit;
+    private String help = "";
     private boolean moved; // zoomed or panned since the last fit
 
     // colouring: kept fraction per node, nodes of removed blocks
@@ -192,8 +193,10 @@ public final class GraphView extends BorderPane {
         removed = Set.of();
         recolour();
         select(vm.selectedLayer.get());
-        info.setText(g == null ? "" : String.format(Locale.ROOT, "%d nodes in %d layers · hover a node for its "
-                + "channel group, click it to show its layer below", g.nodes().size(), base.layerCount()));
+        help = g == null ? "" : String.format(Locale.ROOT, "%d nodes in %d layers · hover a node for its channel "
+                + "group, click it to show its layer in the histogram and mask views", g.nodes().size(),
+                base.layerCount());
+        info.setText(help);
         requestDraw();
     }
 
@@ -206,7 +209,7 @@ public final class GraphView extends BorderPane {
         Set<String> r = new HashSet<>();
         String from = "";
         ModelPreview m = vm.model.get();
-        if (units != null && m != null) {
+        if (units != null && m != null && m.info().graph() == graph) {
             PruneConfig.Granularity g = vm.granularity.get();
             List<String> sets = m.setNames(g);
             Map<String, Double> perSet = new HashMap<>();
@@ -274,7 +277,7 @@ public final class GraphView extends BorderPane {
         hovered = node;
         NodeUnits.Group g = node == null || units == null ? null : units.group(node);
         highlighted = g == null ? Set.of() : new LinkedHashSet<>(g.members());
-        info.setText(node == null ? "" : describe(node, g));
+        info.setText(node == null ? help : describe(node, g));
         requestDraw();
     }
 
