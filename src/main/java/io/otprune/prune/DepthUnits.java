@@ -115,7 +115,10 @@ public final class DepthUnits implements UnitSet {
         return blocks;
     }
 
-    @Override public String name() { return "blocks"; }
+    /** The name of the one unit set of depth pruning (its histogram and mask). */
+    public static final String SET_NAME = "blocks";
+
+    @Override public String name() { return SET_NAME; }
     @Override public int size() { return blocks.size(); }
     @Override public Shape shape() { return new Shape(blocks.size()); }
 

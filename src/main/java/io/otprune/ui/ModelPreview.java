@@ -12,6 +12,7 @@ import io.otprune.model.Node;
 import io.otprune.model.Ops;
 import io.otprune.prune.Accounting;
 import io.otprune.prune.Baselines;
+import io.otprune.prune.NodeUnits;
 import io.otprune.prune.Problems;
 import io.otprune.prune.PruneConfig;
 import io.otprune.prune.PruneUnits;
@@ -45,6 +46,7 @@ public final class ModelPreview implements AutoCloseable {
     private final Network net;
     private final ModelInfo info;
     private final Path dir;
+    private final NodeUnits nodeUnits;
     private final List<LayerRow> rows = new ArrayList<>();
     private final Map<PruneConfig.Granularity, PruneUnits> units = new EnumMap<>(PruneConfig.Granularity.class);
     private final Map<PruneConfig.Granularity, String> none = new EnumMap<>(PruneConfig.Granularity.class);
@@ -55,6 +57,7 @@ public final class ModelPreview implements AutoCloseable {
         this.net = net;
         this.info = info;
         this.dir = dir;
+        this.nodeUnits = NodeUnits.of(net);
         Graph g = net.graph();
         for (PrunableLayer l : net.layers()) {
             Node n = g.node(l.name());
@@ -91,6 +94,8 @@ public final class ModelPreview implements AutoCloseable {
     public ModelInfo info() { return info; }
     public Path dir() { return dir; }
     public List<LayerRow> layers() { return rows; }
+    /** Unit sets, channel groups and residual blocks by node (the graph view). */
+    public NodeUnits nodeUnits() { return nodeUnits; }
     public long params() { return net.paramCount(); }
     public long macs() { return net.macs(); }
 

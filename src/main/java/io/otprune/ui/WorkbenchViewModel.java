@@ -80,6 +80,7 @@ public final class WorkbenchViewModel implements AutoCloseable {
     public final ObjectProperty<Path> lastRunDir = new SimpleObjectProperty<>();
     /** The chosen data set's first images per class (the Data tab), or null while none is read. */
     public final ObjectProperty<io.otprune.data.DataSamples> dataSamples = new SimpleObjectProperty<>();
+    public final StringProperty selectedLayer = new SimpleStringProperty(); // unit set the layer views show
     /** Incremented each time the chart series below changed. */
     public final IntegerProperty chartVersion = new SimpleIntegerProperty(0);
 
@@ -608,6 +609,11 @@ public final class WorkbenchViewModel implements AutoCloseable {
             error.set("Run failed: " + o.error());
             status.set("failed");
         }
+    }
+
+    /** Queues a run event as a run's worker does (any thread): applied by the next {@link #drain()}. */
+    void post(RunEvent e) {
+        pending.add(e);
     }
 
     /** Whether run events are waiting for {@link #drain()} (any thread). */

@@ -56,4 +56,27 @@ public final class TestGraphs {
         x = g.relu("fc1.relu", g.linear("fc1", x, 32, true));
         return g.build(g.linear("fc2", x, 10, true));
     }
+
+    /**
+     * A CIFAR-style ResNet of 6n+2 layers for 1×28×28 inputs (n = 3: resnet20's shape, n = 9: resnet56, 199 nodes):
+     * a stem, three stages of n basic blocks (8, 16, 32 channels; a projection where the stride or width changes),
+     * global pooling and a linear layer. Deep graphs for the graph view.
+     */
+    public static Graph resnet(int n) {
+        GraphBuilder g = new GraphBuilder(1, 28, 28);
+        String x = g.convBn("stem", Graph.INPUT, 8, 3, 1, 1, true);
+        for (int stage = 0; stage < 3; stage++) {
+            int out = 8 << stage;
+            for (int b = 0; b < n; b++) {
+                int stride = stage > 0 && b == 0 ? 2 : 1;
+                String name = "s" + (stage + 1) + ".b" + (b + 1);
+                String y = g.convBn(name + ".conv2", g.convBn(name + ".conv1", x, out, 3, stride, 1, true), out, 3, 1,
+                        1, false);
+                String shortcut = stride != 1 || g.channels(x) != out
+                        ? g.convBn(name + ".shortcut", x, out, 1, stride, 0, false) : x;
+                x = g.relu(name + ".out", g.add(name + ".add", new Ops.Add(), y, shortcut));
+            }
+        }
+        return g.build(g.linear("fc", g.flatten("flatten", g.globalAvgPool("gap", x)), 10, true));
+    }
 }
