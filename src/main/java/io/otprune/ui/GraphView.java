@@ -54,7 +54,7 @@ import javafx.scene.text.TextAlignment;
  * view is showing: run events recolour it only when a node's colour changes, which keeps it out of the FX pulse
  * budget (UiPerformance) during a run.
  */
-public final class GraphView extends BorderPane {
+public final class GraphView extends BorderPane implements WorkbenchView {
     static final Color BACKGROUND = Color.web("#f7f7f7");
     static final Color EDGE = Color.web("#8a8a8a");
     static final Color NO_UNIT = Color.WHITE;
@@ -98,6 +98,11 @@ public final class GraphView extends BorderPane {
     private int draws;
     private double pressX, pressY, pressTx, pressTy;
     private final javafx.beans.InvalidationListener shown = o -> requestDraw();
+
+    @Override
+    public javafx.scene.Node node() {
+        return this;
+    }
 
     public GraphView(WorkbenchViewModel vm) {
         this.vm = vm;

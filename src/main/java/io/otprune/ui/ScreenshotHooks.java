@@ -38,7 +38,7 @@ final class ScreenshotHooks {
 
     /** Where the divider between the charts and the tabs below starts: higher for the views that show a tab. */
     static double centreDivider() {
-        return List.of("history", "data", "confusion").contains(view()) ? 0.45 : 0.74;
+        return List.of("history", "data", "confusion", "graph", "sensitivity", "compare").contains(view()) ? 0.45 : 0.74;
     }
 
     /** The text a run's model path must contain to be compared at first in History (all runs by default). */
@@ -52,6 +52,9 @@ final class ScreenshotHooks {
             case "mask" -> reveal.accept(WorkbenchViews.MASK);
             case "history" -> reveal.accept(WorkbenchViews.HISTORY);
             case "data" -> reveal.accept(WorkbenchViews.DATA);
+            case "graph" -> reveal.accept(WorkbenchViews.GRAPH);
+            case "sensitivity" -> reveal.accept(WorkbenchViews.SENSITIVITY);
+            case "compare" -> reveal.accept(WorkbenchViews.COMPARE);
             case "confusion" -> vm.summary.addListener((o, a, s) -> Platform.runLater(() ->
                     reveal.accept(WorkbenchViews.CONFUSION)));
             default -> { }

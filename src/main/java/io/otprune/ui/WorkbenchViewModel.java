@@ -80,7 +80,6 @@ public final class WorkbenchViewModel implements AutoCloseable {
     public final ObjectProperty<Path> lastRunDir = new SimpleObjectProperty<>();
     /** The chosen data set's first images per class (the Data tab), or null while none is read. */
     public final ObjectProperty<io.otprune.data.DataSamples> dataSamples = new SimpleObjectProperty<>();
-    public final StringProperty selectedLayer = new SimpleStringProperty(); // unit set the layer views show
     /** Incremented each time the chart series below changed. */
     public final IntegerProperty chartVersion = new SimpleIntegerProperty(0);
 

@@ -46,6 +46,9 @@ final class WorkbenchViews {
     record Placement(Area area, String title, Function<WorkbenchView.Context, WorkbenchView> view) {}
 
     static final String MASK = "Mask";
+    static final String GRAPH = "Graph";
+    static final String SENSITIVITY = "Sensitivity";
+    static final String COMPARE = "Compare runs";
     static final String RESULT = "Result";
     static final String HISTORY = "History";
     static final String DATA = "Data";
@@ -62,11 +65,12 @@ final class WorkbenchViews {
             new Placement(Area.LAYER_TABS, "Entropy", EntropyView::new),
             new Placement(Area.LAYER_SIDE, "Kept per layer", KeptPerLayerView::new),
             new Placement(Area.BOTTOM_TABS, "Layers", LayersView::new),
+            new Placement(Area.BOTTOM_TABS, GRAPH, ctx -> new GraphView(ctx.vm())),
             new Placement(Area.BOTTOM_TABS, "Channel groups", ChannelGroupsView::new),
             new Placement(Area.BOTTOM_TABS, RESULT, ResultView::new),
             new Placement(Area.BOTTOM_TABS, HISTORY, HistoryView::new),
-            new Placement(Area.BOTTOM_TABS, "Sensitivity", ctx -> new SensitivityPane(ctx.vm())),
-            new Placement(Area.BOTTOM_TABS, "Compare runs", ctx -> new MaskComparisonPane(ctx.vm())),
+            new Placement(Area.BOTTOM_TABS, SENSITIVITY, ctx -> new SensitivityPane(ctx.vm())),
+            new Placement(Area.BOTTOM_TABS, COMPARE, ctx -> new MaskComparisonPane(ctx.vm())),
             new Placement(Area.BOTTOM_TABS, DATA, DataView::new),
             new Placement(Area.BOTTOM_TABS, CONFUSION, ConfusionView::new));
 
