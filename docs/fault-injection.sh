@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")/.."
 N=${1:-20}
 WORK=${WORK:-$(mktemp -d /tmp/otprune-fault.XXXX)}; mkdir -p "$WORK"
-CSV=docs/results/fault-injection.csv
+CSV=${CSV:-docs/results/fault-injection.csv}
 MODEL=${MODEL:-sample-models/mlp-300-100-fmnist}
 OTP="java -cp target/otprune.jar:target/lib/* io.otprune.cli.Main"
 # short epochs: TRAIN_IMAGES (1,500 by default; up to 10,000) training and 300 test images of the embedded
@@ -58,12 +58,19 @@ ref_params=$(sha256sum "$WORK/ref/model/model.params" | cut -c1-64)
 ref_summary=$(summary_of "$WORK/ref")
 echo "reference run: ${T}s, final accuracy / sparsity: $ref_summary"
 echo "trial,kill_at_s,last_event,checkpoint,state_after_kill,unparsable_after_kill,resume_exit,unparsable_after_resume,state_after_resume,params_equal,summary_equal" > "$CSV"
-for i in $(seq 1 "$N"); do
-    out="$WORK/run-$i"
-    at=$(python3 -c "import random; random.seed($i); print(round(random.uniform(0.5, $T), 2))")
+# one trial: $1 the trial's name, $2 a moment in seconds or "aim:TEXT" (kill as soon as a metrics.jsonl line contains
+# TEXT: the short phases a uniform moment rarely hits)
+trial() {
+    local i=$1 out="$WORK/run-$1" at=$2 t0 pid
     $OTP prune "${ARGS[@]}" --out "$out" > "$out.log" 2>&1 &
     pid=$!
-    sleep "$at"
+    if [[ $at == aim:* ]]; then
+        t0=$(date +%s.%N)
+        until grep -qs "${at#aim:}" "$out/metrics.jsonl" || ! kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
+        at="$at@$(python3 -c "print(round($(date +%s.%N) - $t0, 2))")"
+    else
+        sleep "$at"
+    fi
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     last=$(python3 -c "
@@ -88,7 +95,17 @@ print(last)")
     peq=$([ -f "$out/model/model.params" ] && [ "$(sha256sum "$out/model/model.params" | cut -c1-64)" = "$ref_params" ] && echo yes || echo no)
     seq_=$([ -f "$out/summary.json" ] && [ "$(summary_of "$out")" = "$ref_summary" ] && echo yes || echo no)
     echo "$i,$at,$last,$ckpt,$state,$bad1,$rc,$bad2,$state2,$peq,$seq_" | tee -a "$CSV"
+}
+for i in $(seq 1 "$N"); do
+    trial "$i" "$(python3 -c "import random; random.seed($i); print(round(random.uniform(0.5, $T), 2))")"
 done
+# AIMED=1 adds kills aimed at hardening, compaction and the end of the run (the texts of their metrics events)
+if [[ ${AIMED:-0} == 1 ]]; then
+    k=0
+    for aim in '"type":"hardened"' 'compact model' 'latency batch' '"phase":"done"'; do
+        trial "aim$((++k))" "aim:$aim"
+    done
+fi
 after=$(digest)
 echo "input model digest before $before after $after: $([ "$before" = "$after" ] && echo unchanged || echo CHANGED)" | tee "$CSV.txt"
 python3 - "$CSV" "$T" >> "$CSV.txt" <<'PY'
