@@ -54,7 +54,10 @@ final class ScreenshotHooks {
             case "data" -> reveal.accept(WorkbenchViews.DATA);
             case "graph" -> reveal.accept(WorkbenchViews.GRAPH);
             case "sensitivity" -> reveal.accept(WorkbenchViews.SENSITIVITY);
-            case "compare" -> reveal.accept(WorkbenchViews.COMPARE);
+            case "compare" -> {
+                reveal.accept(WorkbenchViews.COMPARE);
+                compareFirstTwo(vm, scene);
+            }
             case "confusion" -> vm.summary.addListener((o, a, s) -> Platform.runLater(() ->
                     reveal.accept(WorkbenchViews.CONFUSION)));
             default -> { }
@@ -121,5 +124,22 @@ final class ScreenshotHooks {
                 wait.play();
             }
         }
+    }
+
+    /** Compare runs: the first two runs of History as A and B, compared once History has them. */
+    @SuppressWarnings("unchecked")
+    private static void compareFirstTwo(WorkbenchViewModel vm, Scene scene) {
+        boolean[] done = {false};
+        Runnable pick = () -> {
+            if (done[0] || vm.history.size() < 2) {
+                return;
+            }
+            done[0] = true;
+            ((javafx.scene.control.ComboBox<Object>) scene.lookup("#compareRunA")).getSelectionModel().select(0);
+            ((javafx.scene.control.ComboBox<Object>) scene.lookup("#compareRunB")).getSelectionModel().select(1);
+            ((javafx.scene.control.Button) scene.lookup("#compareButton")).fire();
+        };
+        vm.history.addListener((javafx.collections.ListChangeListener<Object>) c -> Platform.runLater(pick));
+        Platform.runLater(pick);
     }
 }

@@ -117,8 +117,10 @@ public class ResumeTest {
         assertThat(events(cut)).isEqualTo(events(ref));
         try (var s = Files.list(cut)) {
             assertThat(s.map(p -> p.getFileName().toString()).toList())
-                    .containsExactlyInAnyOrder("run.json", "metrics.jsonl", "summary.json", "model");
+                    .containsExactlyInAnyOrder("run.json", "metrics.jsonl", "summary.json", "model", "masks.json");
         }
+        // the hard masks too: a resumed run can be compared with others like any finished run
+        assertThat(Files.readString(cut.resolve("masks.json"))).isEqualTo(Files.readString(ref.resolve("masks.json")));
         assertThat(RunHistory.state(cut).kind()).isEqualTo(RunHistory.Kind.FINISHED);
         assertThatThrownBy(() -> PruneRun.resume(cut, e -> {}, new RunControl()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finished run");
