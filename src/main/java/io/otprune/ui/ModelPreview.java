@@ -106,13 +106,12 @@ public final class ModelPreview implements AutoCloseable {
     }
 
     /**
-     * The unit set of a granularity that holds the units of layer {@code layer} (its members, {@link UnitSet#members}),
-     * or null when none does (a layer that is not pruned at that granularity).
+     * The unit set of a granularity that node {@code layer} belongs to (a layer, its channel group, or the blocks),
+     * or null when none does; the graph view's rule ({@link NodeUnits#set}), so a click there and a name typed
+     * elsewhere select the same set.
      */
     public String setOf(PruneConfig.Granularity g, String layer) {
-        PruneUnits u = units.get(g);
-        return u == null ? null : u.sets().stream().filter(s -> s.members().contains(layer)).map(UnitSet::name)
-                .findFirst().orElse(null);
+        return nodeUnits.set(layer, g);
     }
 
     /** The channel groups that structured pruning prunes, in the network's order (none when it cannot). */
