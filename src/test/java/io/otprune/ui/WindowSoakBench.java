@@ -28,7 +28,8 @@ import org.testfx.util.WaitForAsyncUtils;
  * runs; resident memory and live NDArrays are sampled between runs and written as JSON. Run alone:
  * <pre>mvn -B -o test -Dtest=WindowSoakBench -Dotprune.soak=docs/results/window-soak.json
  *     [-Dotprune.soak.cycles=100 -Dotprune.soak.runs=20]</pre>
- * It fails only when the window stops working (a run fails, a Stop is not honoured); the figures are for reading.
+ * It fails only when the window stops working (a Stop is not honoured, the first run fails); a later run that ends
+ * without a summary is recorded with the window's status and the soak goes on. The figures are for reading.
  */
 @EnabledIfSystemProperty(named = "otprune.soak", matches = ".+")
 @ExtendWith(ApplicationExtension.class)
@@ -81,7 +82,7 @@ class WindowSoakBench {
         List<Map<String, Object>> samples = new ArrayList<>();
         long t0 = System.nanoTime();
         // one complete run first, so that everything loaded once (engine, data, chart classes) is in the baseline
-        completeRun(robot, vm);
+        assertThat(completeRun(robot, vm)).isNull();
         samples.add(sample("baseline", 0, t0));
         for (int c = 1; c <= cycles; c++) {
             robot.clickOn("#start");
@@ -93,8 +94,12 @@ class WindowSoakBench {
                 samples.add(sample("start-stop", c, t0));
             }
         }
+        List<String> problems = new ArrayList<>();
         for (int r = 1; r <= complete; r++) {
-            completeRun(robot, vm);
+            String outcome = completeRun(robot, vm);
+            if (outcome != null) {
+                problems.add("run " + r + ": " + outcome); // noted and counted, the soak goes on
+            }
             samples.add(sample("complete", r, t0));
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -104,17 +109,19 @@ class WindowSoakBench {
         out.put("data", "1,500 training and 300 test images of fashion-mnist-small (IDX)");
         out.put("epochs", "1 prune + 1 fine-tune");
         out.put("samples", samples);
+        out.put("runsWithoutSummary", problems);
         Path file = Path.of(System.getProperty("otprune.soak"));
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, Json.PRETTY.toJson(out));
         io.otprune.util.Files2.deleteRecursively(runs);
     }
 
-    private static void completeRun(FxRobot robot, WorkbenchViewModel vm) throws Exception {
+    /** One run from Start to its end; null when it ended with a summary, else what the window said. */
+    private static String completeRun(FxRobot robot, WorkbenchViewModel vm) throws Exception {
         robot.clickOn("#start");
         waitFor(60, () -> vm.running.get());
         waitFor(600, () -> !vm.running.get());
-        assertThat(vm.error.get()).isEmpty();
-        assertThat(vm.summary.get()).isNotNull();
+        WaitForAsyncUtils.waitForFxEvents();
+        return vm.summary.get() != null ? null : "status '" + vm.status.get() + "', error '" + vm.error.get() + "'";
     }
 }
