@@ -1,7 +1,9 @@
 package io.otprune.cli;
 
 import io.otprune.data.DatasetException;
+import io.otprune.model.Graph;
 import io.otprune.model.ModelFormatException;
+import io.otprune.model.ModelStore;
 import io.otprune.prune.PruneConfig;
 import io.otprune.run.PruneRun;
 import io.otprune.run.PruneRunConfig;
@@ -9,6 +11,8 @@ import io.otprune.run.PruneSummary;
 import io.otprune.run.SensitivityScan;
 import io.otprune.run.RunDirectory;
 import io.otprune.train.RunControl;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -77,6 +81,13 @@ final class PruneCommand implements Callable<Integer> {
             + "writes, or layer=fraction,… (every method keeps at least that share of each named layer or group).")
     String floors;
 
+    @Option(names = "--floors-fit", description = "With --floors SCAN.json: raise the scan's tolerated drop to the "
+            + "smallest whose floors this run's sparsity can meet, and print it.")
+    boolean floorsFit;
+
+    /** What --floors-fit chose, printed before the run starts. */
+    private String fitNote;
+
     @Option(names = "--latency-batch", defaultValue = "1",
             description = "Depth with --budget latency: batch size the block latencies are measured at (default ${DEFAULT-VALUE}).")
     int latencyBatch;
@@ -127,6 +138,9 @@ final class PruneCommand implements Callable<Integer> {
                     .sparsity(s).temperature(temperature).eps0(eps0).sinkhornIterations(sinkhornIterations)
                     .scoreLearningRate(scoreLr).minChannels(minChannels).latencyBatch(latencyBatch)
                     .channelMultiple(channelMultiple).minKept(floors == null ? java.util.Map.of() : SensitivityScan.readFloors(floors)).build();
+            if (floorsFit) {
+                pc = fitFloors(pc);
+            }
             io.otprune.data.DataOptions o = dataFlags.options();
             io.otprune.data.DataOptions dataOptions = new io.otprune.data.DataOptions(null, o.onBadImage(), o.loading(),
                     o.coarseLabels(), o.testFraction(), o.splitSeed(), augment, augmentPadding, null);
@@ -140,9 +154,31 @@ final class PruneCommand implements Callable<Integer> {
         }
     }
 
+    /** The scan's floors at the smallest tolerance that fits {@code pc}'s budget (--floors-fit). */
+    private PruneConfig fitFloors(PruneConfig pc) throws IOException {
+        if (floors == null || !Files.isRegularFile(Path.of(floors))) {
+            throw new UsageException("--floors-fit needs --floors SCAN.json, the file otprune sensitivity --out writes");
+        }
+        SensitivityScan.ScanFile file = SensitivityScan.readScan(Path.of(floors));
+        Graph graph;
+        try {
+            graph = ModelStore.readInfo(model).graph();
+        } catch (ModelFormatException e) {
+            throw new UsageException(e.getMessage());
+        }
+        SensitivityScan.Fit fit = file.scan().fitFloors(graph, pc, file.tolerancePoints());
+        fitNote = String.format(java.util.Locale.ROOT, "floors from %s at a tolerated drop of %.2f points (the "
+                + "smallest whose floors sparsity %s can meet): %s", floors, fit.tolerancePoints(), pc.sparsity(),
+                PruneConfig.floorsWord(fit.floors()));
+        return pc.toBuilder().minKept(fit.floors()).build();
+    }
+
     @Override
     public Integer call() throws Exception {
         PruneRunConfig cfg = config();
+        if (fitNote != null) {
+            System.out.println(fitNote);
+        }
         RunControl control = new RunControl();
         Runtime.getRuntime().addShutdownHook(new Thread(control::cancel));
         try {

@@ -20,6 +20,7 @@ import io.otprune.prune.Problems;
 import io.otprune.prune.PruneConfig;
 import io.otprune.prune.PruneMethod;
 import io.otprune.prune.PruneUnits;
+import io.otprune.prune.Selection;
 import io.otprune.prune.UnitSet;
 import io.otprune.train.Devices;
 import io.otprune.train.Evaluation;
@@ -162,6 +163,62 @@ public final class SensitivityScan {
             return out;
         }
 
+        /**
+         * The most protective floors a run can meet: the smallest tolerated drop, at least {@code fromPoints}, whose
+         * {@link #floors} the run of {@code pc} (its own floors ignored) on {@code graph} accepts, found among the
+         * drops the scan measured (the floors only change there) by bisection, since raising the tolerance only
+         * lowers floors. A 1-point tolerance of a one-shot scan protects more than a high sparsity leaves room for;
+         * this is the tolerance that spends the budget on the fragile sets first and leaves the rest to the method.
+         *
+         * @throws Selection.BudgetException when even the lowest floors the scan can give (1 − its largest sparsity
+         *                                   in every set) do not fit, or the budget cannot be met without floors
+         */
+        public Fit fitFloors(Graph graph, PruneConfig pc, double fromPoints) {
+            if (settings.granularity() != pc.granularity()) {
+                throw new IllegalArgumentException("the scan is of " + PruneConfig.word(settings.granularity())
+                        + " units, the run prunes " + PruneConfig.word(pc.granularity()) + " units: scan with "
+                        + "--granularity " + pc.granularity().name().toLowerCase(Locale.ROOT));
+            }
+            PruneConfig bare = pc.toBuilder().minKept(Map.of()).build();
+            PruneRun.validate(graph, bare);
+            java.util.TreeSet<Double> candidates = new java.util.TreeSet<>();
+            candidates.add(Math.max(0, fromPoints));
+            for (int r = 0; r < rows.size(); r++) {
+                for (int k = 0; k < settings.sparsities().size(); k++) {
+                    double d = dropPoints(r, k);
+                    if (d > fromPoints) {
+                        candidates.add(d);
+                    }
+                }
+            }
+            List<Double> t = new ArrayList<>(candidates);
+            int lo = 0, hi = t.size() - 1;
+            if (!fits(graph, bare, floors(t.get(hi)))) {
+                throw new Selection.BudgetException(String.format(Locale.ROOT, "no floors of this scan fit sparsity "
+                        + "%s: even its lowest (every set keeps %s, 1 − the largest sparsity scanned) keep more than "
+                        + "the budget; scan higher sparsities (--sparsities …,0.98,0.99)", pc.sparsity(),
+                        floors(t.get(hi)).values().stream().min(Double::compare).orElse(1.0)));
+            }
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (fits(graph, bare, floors(t.get(mid)))) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            return new Fit(t.get(lo), floors(t.get(lo)));
+        }
+
+        private static boolean fits(Graph graph, PruneConfig bare, Map<String, Double> floors) {
+            try {
+                PruneRun.validate(graph, bare.toBuilder().minKept(floors).build());
+                return true;
+            } catch (Selection.BudgetException e) {
+                return false;
+            }
+        }
+
         /** One line per set and sparsity: set, units, sparsity, accuracy, dense accuracy, drop in points. */
         public String csv() {
             StringBuilder b = new StringBuilder("set,units,sparsity,accuracy,dense_accuracy,drop_points\n");
@@ -184,6 +241,27 @@ public final class SensitivityScan {
             o.add("floors", Json.PRETTY.toJsonTree(floors(tolerancePoints)));
             return Json.PRETTY.toJson(o) + "\n";
         }
+    }
+
+    /** Floors and the tolerated drop in points they were taken at. */
+    public record Fit(double tolerancePoints, Map<String, Double> floors) {}
+
+    /** A scan file written by {@code otprune sensitivity --out}: the scan and the tolerance its floors were set at. */
+    public record ScanFile(Result scan, double tolerancePoints) {}
+
+    /** Reads a scan's JSON (for fitting floors to a run's budget); a file without a scan is refused. */
+    public static ScanFile readScan(Path file) throws IOException {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            Result r = Json.PRETTY.fromJson(text, Result.class);
+            if (r != null && r.settings() != null && r.rows() != null && !r.rows().isEmpty()) {
+                JsonObject o = JsonParser.parseString(text).getAsJsonObject();
+                return new ScanFile(r, o.has("tolerancePoints") ? o.get("tolerancePoints").getAsDouble() : 0);
+            }
+        } catch (RuntimeException e) {
+            // refused below, in one line
+        }
+        throw new IllegalArgumentException(file + " holds no scan (write one with otprune sensitivity --out)");
     }
 
     private static String csvField(String s) {

@@ -1,5 +1,7 @@
 package io.otprune.ui;
 
+import io.otprune.model.ModelFormatException;
+import io.otprune.model.ModelStore;
 import io.otprune.prune.PruneConfig;
 import io.otprune.run.SensitivityScan;
 import io.otprune.train.RunCancelledException;
@@ -52,8 +54,9 @@ public final class SensitivityPane extends BorderPane implements WorkbenchView {
     private final Button scan = new Button("Scan");
     private final Button stop = new Button("Stop");
     private final Button setFloors = new Button("Set floors");
+    private final Button fitFloors = new Button("Fit to budget");
     private final TextField subset = new TextField("1000");
-    private final Spinner<Double> tolerance = new Spinner<>(0.0, 50.0, 1.0, 0.5);
+    private final Spinner<Double> tolerance = new Spinner<>(0.0, 100.0, 1.0, 0.5);
     private final ProgressBar progress = new ProgressBar(0);
     private final Label status = new Label("Scan: each layer pruned alone by magnitude, on training images.");
     private final Label floorsText = new Label("");
@@ -70,6 +73,9 @@ public final class SensitivityPane extends BorderPane implements WorkbenchView {
         scan.setId("sensitivityScan");
         stop.setId("sensitivityStop");
         setFloors.setId("sensitivitySetFloors");
+        fitFloors.setId("sensitivityFitFloors");
+        fitFloors.setTooltip(new Tooltip("Raise the tolerance to the smallest whose floors the sparsity and budget "
+                + "above can meet, and set those floors"));
         subset.setId("sensitivitySubset");
         tolerance.setId("sensitivityTolerance");
         progress.setId("sensitivityProgress");
@@ -83,6 +89,7 @@ public final class SensitivityPane extends BorderPane implements WorkbenchView {
         tolerance.setTooltip(new Tooltip("Accuracy drop in points a layer may take; its floor keeps the rest"));
         stop.setDisable(true);
         setFloors.setDisable(true);
+        fitFloors.disableProperty().bind(setFloors.disableProperty().or(vm.modelDir.isNull()));
         scan.disableProperty().bind(vm.running.or(vm.modelDir.isNull()).or(stop.disableProperty().not()));
         scan.setOnAction(e -> startScan());
         stop.setOnAction(e -> {
@@ -92,9 +99,10 @@ public final class SensitivityPane extends BorderPane implements WorkbenchView {
             }
         });
         setFloors.setOnAction(e -> applyFloors());
+        fitFloors.setOnAction(e -> fitToBudget());
         subset.setOnAction(e -> loadSaved());
         HBox controls = new HBox(6, scan, stop, new Label("images"), subset, progress, new Label("tolerance"),
-                tolerance, setFloors);
+                tolerance, setFloors, fitFloors);
         controls.setAlignment(Pos.CENTER_LEFT);
         controls.setPadding(new Insets(4));
         setTop(new VBox(2, controls, status, floorsText));
@@ -226,6 +234,34 @@ public final class SensitivityPane extends BorderPane implements WorkbenchView {
         }
         floorsText.setText(String.format(Locale.ROOT, "next run keeps at least (drop ≤ %s points): %s",
                 tolerance.getValue(), b));
+    }
+
+    /** The floors at the smallest tolerance (from the spinner's up) that the next run's budget can meet. */
+    private void fitToBudget() {
+        SensitivityScan.Result r = result.get();
+        Path dir = vm.modelDir.get();
+        if (r == null || dir == null) {
+            return;
+        }
+        PruneConfig pc;
+        try {
+            pc = vm.pruneConfig();
+        } catch (IllegalArgumentException e) {
+            floorsText.setText(e.getMessage());
+            return;
+        }
+        double from = tolerance.getValue();
+        worker.submit(() -> {
+            try {
+                SensitivityScan.Fit fit = r.fitFloors(ModelStore.readInfo(dir).graph(), pc, from);
+                Platform.runLater(() -> {
+                    tolerance.getValueFactory().setValue(fit.tolerancePoints());
+                    applyFloors();
+                });
+            } catch (IllegalArgumentException | ModelFormatException e) {
+                Platform.runLater(() -> floorsText.setText(e.getMessage()));
+            }
+        });
     }
 
     private void show(SensitivityScan.Result r) {

@@ -94,6 +94,51 @@ class SensitivityScanTest {
     }
 
     @Test
+    void fittedFloorsAreTheMostProtectiveTheBudgetAllows() throws Exception {
+        io.otprune.model.Graph lenet = io.otprune.model.ModelStore.readInfo(SAMPLES.resolve("lenet5-fmnist")).graph();
+        SensitivityScan.Settings s = SensitivityScan.Settings.builder().sparsities(List.of(0.5, 0.8, 0.9, 0.95, 0.99))
+                .build();
+        SensitivityScan.Result r = new SensitivityScan.Result(s, "x", 1000, 0.90, List.of(
+                new SensitivityScan.Row("conv1", 150, List.of(0.88, 0.80, 0.50, 0.20, 0.10)),
+                new SensitivityScan.Row("conv2", 2400, List.of(0.90, 0.89, 0.85, 0.70, 0.50)),
+                new SensitivityScan.Row("fc1", 30720, List.of(0.90, 0.895, 0.88, 0.84, 0.70)),
+                new SensitivityScan.Row("fc2", 850, List.of(0.90, 0.898, 0.89, 0.85, 0.60))), 1, "now");
+        PruneConfig pc = PruneConfig.builder().sparsity(0.95).build();
+        // 1 point protects far more than 5% of the weights: refused, as a run with those floors would be
+        assertThat(fits(lenet, pc, r.floors(1))).isFalse();
+        SensitivityScan.Fit fit = r.fitFloors(lenet, pc, 1);
+        assertThat(fit.tolerancePoints()).isGreaterThan(1);
+        assertThat(fit.floors()).isEqualTo(r.floors(fit.tolerancePoints()));
+        assertThat(fits(lenet, pc, fit.floors())).isTrue();
+        // every smaller tolerance the scan distinguishes gives floors that do not fit
+        for (int i = 0; i < r.rows().size(); i++) {
+            for (int k = 0; k < s.sparsities().size(); k++) {
+                double d = r.dropPoints(i, k);
+                if (d >= 1 && d < fit.tolerancePoints()) {
+                    assertThat(fits(lenet, pc, r.floors(d))).as("tolerance %s", d).isFalse();
+                }
+            }
+        }
+        // floors that already fit are kept as asked
+        PruneConfig mild = PruneConfig.builder().sparsity(0.5).build();
+        assertThat(r.fitFloors(lenet, mild, 1).tolerancePoints()).isEqualTo(1.0);
+        // a budget below the scan's lowest floors, or a scan of the other granularity, is refused in one line
+        assertThatThrownBy(() -> r.fitFloors(lenet, PruneConfig.builder().sparsity(0.995).build(), 0))
+                .hasMessageContaining("no floors of this scan fit");
+        assertThatThrownBy(() -> r.fitFloors(lenet, PruneConfig.builder().granularity(
+                PruneConfig.Granularity.STRUCTURED).sparsity(0.5).build(), 0)).hasMessageContaining("--granularity");
+    }
+
+    private static boolean fits(io.otprune.model.Graph g, PruneConfig pc, Map<String, Double> floors) {
+        try {
+            PruneRun.validate(g, pc.toBuilder().minKept(floors).build());
+            return true;
+        } catch (io.otprune.prune.Selection.BudgetException e) {
+            return false;
+        }
+    }
+
+    @Test
     void aCancelledScanStopsAndSavesNothing() throws Exception {
         Path model = copy("lenet5-fmnist", tmp.resolve("lenet5"));
         RunControl control = new RunControl();

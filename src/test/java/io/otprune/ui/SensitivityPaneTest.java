@@ -101,6 +101,15 @@ class SensitivityPaneTest {
         assertThat(vm.pruneConfig().minKept()).isEqualTo(r.floors(2.0));
         assertThat(robot.lookup("#sensitivityFloors").queryAs(Label.class).getText()).contains("conv1 ≥");
 
+        // "Fit to budget" raises the tolerance to the smallest whose floors the run's sparsity can meet
+        robot.interact(() -> vm.sparsity.set(0.9));
+        SensitivityScan.Fit expected = r.fitFloors(io.otprune.model.ModelStore.readInfo(model).graph(),
+                vm.pruneConfig().toBuilder().minKept(java.util.Map.of()).build(), 2.0);
+        robot.clickOn("#sensitivityFitFloors");
+        waitFor(30, () -> expected.floors().equals(vm.floors.get()));
+        assertThat(tolerance.getValue()).isEqualTo(expected.tolerancePoints()).isGreaterThanOrEqualTo(2.0);
+        assertThat(robot.lookup("#sensitivityFloors").queryAs(Label.class).getText()).contains("conv1 ≥");
+
         // another pane (a reopened window) shows the saved scan without scanning
         SensitivityPane[] again = new SensitivityPane[1];
         robot.interact(() -> {
