@@ -4,8 +4,9 @@ import java.util.SplittableRandom;
 
 /**
  * Training-time augmentation, the CIFAR recipe: a random crop of the image padded by {@code padding} zero pixels on
- * every side, and a horizontal flip with probability 1/2. Seeded per (seed, epoch, sample), so a sample gets the same
- * augmentation whatever batch or thread reads it, and a run is reproducible.
+ * every side, and a horizontal flip with probability 1/2. Seeded per (seed, epoch, sample key), the key being the
+ * sample's content ({@link SampleOrder#key}), so a sample gets the same augmentation whatever batch or thread reads
+ * it, or wherever it sits in the data set, and a run is reproducible.
  */
 public record Augmentation(boolean enabled, int padding, boolean flip, long seed) {
     public static final Augmentation NONE = new Augmentation(false, 0, false, 0);
@@ -23,7 +24,7 @@ public record Augmentation(boolean enabled, int padding, boolean flip, long seed
     }
 
     /** Augments one CHW image in place; {@code scratch} holds at least one image. */
-    public void apply(byte[] image, int offset, ImageShape s, int epoch, int sample, byte[] scratch) {
+    public void apply(byte[] image, int offset, ImageShape s, int epoch, long sample, byte[] scratch) {
         if (!enabled) {
             return;
         }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -15,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Turns {@link LabelledImages} into mini-batches of NDArrays: images (B,C,H,W) normalised per channel, labels (B)
- * int32. The order is shuffled per epoch from (seed, epoch), so a run is reproducible and resumable at any epoch.
+ * int32. The order is shuffled per epoch from (seed, epoch) and each sample's content ({@link SampleOrder}), so a
+ * run is reproducible, resumable at any epoch, and the same for the same images in any file layout.
  *
  * <p>Training reads through a {@link Loader}: a thread that reads (decodes, for image files), augments and
  * normalises the batches of an epoch ahead of the training thread into a small bounded queue, as plain Java arrays;
@@ -28,6 +28,8 @@ public final class Batches {
     private final LabelledImages set;
     private final float[][] tables;
     private final int batchSize;
+    /** The samples' content keys, read once when first needed (shuffled orders and augmentation). */
+    private long[] keys;
 
     public Batches(LabelledImages set, Normalization norm, int batchSize) {
         if (batchSize <= 0) {
@@ -52,13 +54,16 @@ public final class Batches {
         return (set.count() + batchSize - 1) / batchSize;
     }
 
-    /** Sample order of an epoch: shuffled from (seed, epoch) when shuffle is on, else 0..n-1. */
+    /** Sample order of an epoch: shuffled from (seed, epoch) and the samples' content when shuffle is on, else 0..n-1. */
     public int[] order(long seed, int epoch, boolean shuffle) {
-        int[] order = Subsets.range(set.count());
-        if (shuffle) {
-            Subsets.shuffle(order, new SplittableRandom(seed * 1_000_003L + epoch));
+        return shuffle ? SampleOrder.shuffled(keys(), seed, epoch) : Subsets.range(set.count());
+    }
+
+    private synchronized long[] keys() {
+        if (keys == null) {
+            keys = set.sampleKeys();
         }
-        return order;
+        return keys;
     }
 
     /** A batch of images and labels (no augmentation), created in (and owned by) {@code manager}. */
@@ -76,10 +81,13 @@ public final class Batches {
         byte[] scratch = new byte[bytes];
         float[] x = new float[n * bytes];
         int[] y = new int[n];
+        long[] ids = augmentation.enabled() ? keys() : null;
         for (int k = 0; k < n; k++) {
             int sample = order[from + k];
             set.read(sample, image, 0);
-            augmentation.apply(image, 0, s, epoch, sample, scratch);
+            if (ids != null) {
+                augmentation.apply(image, 0, s, epoch, ids[sample], scratch);
+            }
             int out = k * bytes;
             for (int c = 0; c < s.channels(); c++) {
                 float[] table = tables[c];

@@ -181,8 +181,9 @@ public final class ImageFolder {
             case AUTO -> bytes <= Datasets.memoryBudget();
         };
         long[][] hist = new long[shape.channels()][256];
-        byte[] trainPixels = decodeAll(train, shape, bad, hist, memory, control);
-        byte[] testPixels = decodeAll(test, shape, bad, null, memory, control);
+        long[] trainKeys = new long[train.count()];
+        byte[] trainPixels = decodeAll(train, shape, bad, hist, trainKeys, memory, control);
+        byte[] testPixels = decodeAll(test, shape, bad, null, null, memory, control);
 
         List<String> notes = new ArrayList<>();
         if (!bad.isEmpty()) {
@@ -200,8 +201,8 @@ public final class ImageFolder {
             }
             notes.add("left out " + what);
         }
-        LabelledImages trainImages = images(train, trainPixels, shape, bad, hist);
-        LabelledImages testImages = images(test, testPixels, shape, bad, null);
+        LabelledImages trainImages = images(train, trainPixels, shape, bad, hist, trainKeys);
+        LabelledImages testImages = images(test, testPixels, shape, bad, null, null);
         int[] counts = trainImages.classCounts(classes.size());
         for (int c = 0; c < counts.length; c++) {
             if (counts[c] == 0) {
@@ -278,8 +279,12 @@ public final class ImageFolder {
         return new ImageShape(colour ? 3 : 1, (int) (size >>> 32), (int) size);
     }
 
-    private static byte[] decodeAll(Split s, ImageShape shape, Map<Path, String> bad, long[][] hist, boolean keep,
-            ReaderControl control) {
+    /**
+     * Decodes every image of a split once: into {@code pixels} when kept in memory, and in any case into the
+     * histogram and (for a streamed split, which would otherwise decode it all again for them) the content keys.
+     */
+    private static byte[] decodeAll(Split s, ImageShape shape, Map<Path, String> bad, long[][] hist, long[] keys,
+            boolean keep, ReaderControl control) {
         byte[] pixels = keep ? new byte[Math.multiplyExact(s.count(), shape.bytes())] : null;
         // in chunks, each with one image buffer and one histogram: per-image garbage grew the heap (and so the
         // process's resident memory) with the number of images scanned
@@ -304,6 +309,9 @@ public final class ImageFolder {
                 if (mine != null) {
                     PixelStats.add(mine, out, offset, shape);
                 }
+                if (keys != null && !keep) {
+                    keys[i] = SampleOrder.key(out, offset, shape.bytes(), s.labels()[i]);
+                }
             }
             if (mine != null) {
                 synchronized (hist) {
@@ -326,7 +334,7 @@ public final class ImageFolder {
 
     /** The split without its bad files: in memory (pixels given) or streamed. */
     private static LabelledImages images(Split s, byte[] pixels, ImageShape shape, Map<Path, String> bad,
-            long[][] hist) {
+            long[][] hist, long[] keys) {
         int[] good = IntStream.range(0, s.count()).filter(i -> !bad.containsKey(s.files().get(i))).toArray();
         if (pixels != null) {
             byte[] labels = new byte[s.count()];
@@ -336,7 +344,8 @@ public final class ImageFolder {
             ImageSet all = new ImageSet(pixels, labels, s.count(), shape.channels(), shape.height(), shape.width());
             return good.length == s.count() ? all : all.select(good);
         }
-        return new Streamed(s.select(good), shape, hist);
+        return new Streamed(s.select(good), shape, hist, keys == null ? null
+                : java.util.Arrays.stream(good).mapToLong(i -> keys[i]).toArray());
     }
 
     static String reason(Throwable e) {
@@ -467,11 +476,18 @@ public final class ImageFolder {
         private final Split split;
         private final ImageShape shape;
         private final long[][] hist;
+        private final long[] keys;
 
-        Streamed(Split split, ImageShape shape, long[][] hist) {
+        Streamed(Split split, ImageShape shape, long[][] hist, long[] keys) {
             this.split = split;
             this.shape = shape;
             this.hist = hist;
+            this.keys = keys;
+        }
+
+        @Override
+        public long[] sampleKeys() {
+            return keys == null ? LabelledImages.super.sampleKeys() : keys.clone();
         }
 
         @Override

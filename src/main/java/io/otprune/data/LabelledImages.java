@@ -37,6 +37,14 @@ public interface LabelledImages {
         return shape().channels();
     }
 
+    /**
+     * Each sample's content key ({@link SampleOrder#key}): what training orders and augments by. Reads every sample;
+     * a set that decodes its files overrides it with the keys taken while it scanned them.
+     */
+    default long[] sampleKeys() {
+        return SampleOrder.keys(this);
+    }
+
     /** Number of samples per class label (0..classes-1). */
     default int[] classCounts(int classes) {
         int[] c = new int[classes];

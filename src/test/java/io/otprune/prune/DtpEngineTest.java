@@ -108,6 +108,45 @@ class DtpEngineTest {
     }
 
     @Test
+    void floorsHoldInTheSoftMasksSoHardeningKeepsWhatTrainingUsed() throws Exception {
+        // 0.95 global keeps about 16% of fc2 (811 of 5,000 weights) without a floor; the floor asks for 60%
+        PruneConfig pc = PruneConfig.defaults(PruneConfig.Method.DTP, PruneConfig.Granularity.UNSTRUCTURED, 0.95)
+                .toBuilder().minKept(java.util.Map.of("fc2", 0.6)).build();
+        Outcome o = prune("lenet5", pc, 4);
+        int fc2 = 3;
+        assertThat(o.sets().get(fc2).name()).isEqualTo("fc2");
+        RunEvent.Mask last = null;
+        for (RunEvent e : o.events()) {
+            if (e instanceof RunEvent.Mask mk && mk.set().equals("fc2")) {
+                last = mk;
+            }
+        }
+        assertThat(last).isNotNull();
+        int softKept = 0;
+        for (float v : last.values()) {
+            softKept += v > 0.99f ? 1 : 0;
+        }
+        // trained with the floor: 3,000 of fc2's masks were 1, and hardening keeps those
+        assertThat(softKept).isGreaterThanOrEqualTo(3000);
+        int hardKept = 0;
+        for (int i = 0; i < o.keep()[fc2].length; i++) {
+            hardKept += o.keep()[fc2][i] ? 1 : 0;
+            if (last.values()[i] > 0.99f) {
+                assertThat(o.keep()[fc2][i]).as("unit %d", i).isTrue();
+            }
+        }
+        assertThat(hardKept).isGreaterThanOrEqualTo(3000);
+        // the transport spent the rest of the budget on the other layers: the soft plan still keeps 5% in all
+        RunEvent.Prune end = null;
+        for (RunEvent e : o.events()) {
+            if (e instanceof RunEvent.Prune p) {
+                end = p;
+            }
+        }
+        assertThat(end.softKept()).isCloseTo(0.05, within(0.002));
+    }
+
+    @Test
     void layerScopeAndFlopBudgetAreExact() throws Exception {
         PruneConfig pc = PruneConfig.builder().budget(PruneConfig.Budget.FLOPS).scope(PruneConfig.Scope.LAYER)
                 .sparsity(0.7).temperature(PruneConfig.TemperatureMode.SCHEDULE).build();
