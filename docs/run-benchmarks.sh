@@ -159,11 +159,14 @@ if [[ $step == data ]]; then
     for d in fashion-mnist /tmp/fm-png /tmp/fm-cifar; do $J data info $d; done 2>&1 | tee $D/data-info.txt
   fi
   # accuracy: the same seed and epochs on the IDX files and on the PNG folders (held in memory)
+  # (B7_ACC_SEEDS, default 1 2 3); the order of an epoch is keyed by content, so each pair should match exactly
   if [[ ${B7_ACC_EPOCHS:-5} != 0 ]]; then
-    for src in idx:$IDX png:$PNG; do
-      $J train --model lenet5 --data ${src#*:} --epochs ${B7_ACC_EPOCHS:-5} --seed 1 --out /tmp/b7-acc-${src%%:*} \
-        > $D/acc-${src%%:*}.txt 2>&1
-      keep /tmp/b7-acc-${src%%:*} acc-${src%%:*}
+    for seed in ${B7_ACC_SEEDS:-1 2 3}; do
+      for src in idx:$IDX png:$PNG; do
+        $J train --model lenet5 --data ${src#*:} --epochs ${B7_ACC_EPOCHS:-5} --seed $seed \
+          --out /tmp/b7-acc-${src%%:*}-$seed > $D/acc-${src%%:*}-seed$seed.txt 2>&1
+        keep /tmp/b7-acc-${src%%:*}-$seed acc-${src%%:*}-seed$seed
+      done
     done
   fi
   # throughput: IDX in memory vs PNG folders streamed, alternating, 2 runs each, 2 epochs; then with --augment

@@ -78,6 +78,9 @@ public final class TrainRun {
                 norm = loaded.info().normalization();
                 name = loaded.info().name();
                 denseFrom = modelPath.toString();
+                // said first: "lenet5" names both a zoo architecture and, here, a folder, and the folder wins
+                events.accept(new RunEvent.Message("info", "continuing the trained weights of the model folder "
+                        + modelPath.toAbsolutePath() + " (a folder, not a fresh zoo network)"));
             } else {
                 name = Architectures.canonical(cfg.model());
                 net = new Network(Architectures.graph(name, data.shape().channels(), data.shape().height(),
@@ -93,6 +96,10 @@ public final class TrainRun {
                     name, data.id(), cfg.epochs(), device, net.paramCount())));
             TrainConfig tc = new TrainConfig(cfg.optimizer(), cfg.learningRate(), cfg.momentum(), cfg.weightDecay(),
                     cfg.epochs(), cfg.batchSize(), cfg.seed(), 20);
+            if (continued == null) {
+                int perEpoch = (data.trainImages().count() + cfg.batchSize() - 1) / cfg.batchSize();
+                tc = tc.withWarmup(TrainConfig.freshWarmup(perEpoch, cfg.epochs()));
+            }
             TrainingLoop.Result r;
             try {
                 r = new TrainingLoop(net, manager, data.trainImages(), data.testImages(), norm, tc, events, control,

@@ -140,12 +140,23 @@ public final class TrainingLoop {
      * momentum or Adam, with state a checkpoint can hold ({@link ResumableOptimizer}).
      */
     public static ResumableOptimizer optimizer(TrainConfig c, int totalSteps) {
-        Tracker lr = Tracker.cosine().setBaseValue((float) c.learningRate()).optFinalValue(0f)
-                .setMaxUpdates(Math.max(1, totalSteps)).build();
+        Tracker lr = schedule(c, totalSteps);
         if (c.optimizer().equals("adam")) {
             return ResumableOptimizer.adam(lr, (float) c.weightDecay());
         }
         return ResumableOptimizer.sgd(lr, (float) c.momentum(), (float) c.weightDecay());
+    }
+
+    /**
+     * The learning rate per step: a linear warm-up over the config's warm-up steps (from lr / steps, so no step is
+     * wasted at 0), then cosine from lr to 0 over the rest.
+     */
+    static Tracker schedule(TrainConfig c, int totalSteps) {
+        int warm = Math.min(c.warmupSteps(), Math.max(0, totalSteps - 1));
+        Tracker cosine = Tracker.cosine().setBaseValue((float) c.learningRate()).optFinalValue(0f)
+                .setMaxUpdates(Math.max(1, totalSteps - warm)).build();
+        return warm == 0 ? cosine : Tracker.warmUp().setMainTracker(cosine).optWarmUpSteps(warm)
+                .optWarmUpBeginValue((float) (c.learningRate() / warm)).build();
     }
 
     /** Evaluates with the hook's eval-time masks, in a manager closed right after. */
@@ -172,8 +183,7 @@ public final class TrainingLoop {
 
     private Result run(Batches batches, int perEpoch, int total, ResumableOptimizer optimizer)
             throws RunCancelledException, DivergenceException {
-        Tracker lrTracker = Tracker.cosine().setBaseValue((float) config.learningRate()).optFinalValue(0f)
-                .setMaxUpdates(Math.max(1, total)).build();
+        Tracker lrTracker = schedule(config, total);
         List<Parameter> params = net.trainableParameters();
         for (Parameter p : params) {
             p.getArray().setRequiresGradient(true);

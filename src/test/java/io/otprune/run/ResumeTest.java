@@ -132,6 +132,17 @@ public class ResumeTest {
     }
 
     @Test
+    void dtpWithFloorsKilledAfterItsFirstEpochResumesToTheUninterruptedRun() throws Exception {
+        // the floors' boosted units are part of DTP's state: saved in the checkpoint, not re-chosen on resume
+        PruneConfig pc = PruneConfig.builder().method(PruneConfig.Method.DTP)
+                .granularity(PruneConfig.Granularity.UNSTRUCTURED).sparsity(0.9)
+                .minKept(java.util.Map.of("fc3", 0.5, "fc2", 0.2)).build();
+        PruneRunConfig floors = PruneRunConfig.builder().model(MODEL).data(data).prune(pc).pruneEpochs(2)
+                .finetuneEpochs(1).device("cpu").seed(3).build();
+        resumedEqualsUninterrupted(floors, "prune", 1, "prune epoch 1 of 2", false);
+    }
+
+    @Test
     void gmpKilledInTheFineTunePhaseResumesToTheUninterruptedRun() throws Exception {
         resumedEqualsUninterrupted(config(PruneConfig.Method.GMP, 1, 2), "finetune", 1, "finetune epoch 1 of 2",
                 false);

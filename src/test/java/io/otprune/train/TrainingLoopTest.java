@@ -49,6 +49,24 @@ class TrainingLoopTest {
     }
 
     @Test
+    void freshTrainingWarmsUpThenDecaysAndTrainedWeightsDoNot() {
+        TrainConfig c = TrainConfig.defaults(5, 1);
+        assertThat(TrainConfig.freshWarmup(469, 5)).isEqualTo(234);
+        assertThat(TrainConfig.freshWarmup(79, 20)).isEqualTo(79); // at most one epoch
+        ai.djl.training.tracker.Tracker warm = TrainingLoop.schedule(c.withWarmup(100), 1000);
+        assertThat(warm.getNewValue(0)).isCloseTo(0.05f / 100, org.assertj.core.data.Offset.offset(1e-7f));
+        assertThat(warm.getNewValue(50)).isBetween(0.02f, 0.03f);
+        assertThat(warm.getNewValue(100)).isCloseTo(0.05f, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(warm.getNewValue(999)).isLessThan(0.001f);
+        for (int k = 1; k < 100; k++) {
+            assertThat(warm.getNewValue(k)).isGreaterThan(warm.getNewValue(k - 1));
+        }
+        ai.djl.training.tracker.Tracker plain = TrainingLoop.schedule(c, 1000);
+        assertThat(plain.getNewValue(0)).isEqualTo(0.05f);
+        assertThatThrownBy(() -> c.withWarmup(-1)).hasMessageContaining("warm-up");
+    }
+
+    @Test
     void shortRunLowersTheLoss() throws Exception {
         List<RunEvent> ev = train("lenet5", 2, 1, new RunControl(), new ArrayList<>());
         List<RunEvent.Step> steps = ev.stream().filter(e -> e instanceof RunEvent.Step).map(e -> (RunEvent.Step) e).toList();
