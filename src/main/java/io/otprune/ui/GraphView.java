@@ -418,17 +418,41 @@ public final class GraphView extends BorderPane implements WorkbenchView {
 
     // ---- drawing -------------------------------------------------------------------------------------------------
 
-    /** Draws once after the current event, however many changes it made, and only while the view shows. */
+    /**
+     * While a run goes, recolouring draws at most once per this many ms. Each draw of the canvas is cheap on the FX
+     * thread (1–16 ms) but is rasterised again by the renderer thread, and with software rendering (Xvfb, the
+     * benchmarks' 2-core machine) that work delayed the next pulses: at every prune event (twice a second) the Graph
+     * tab made 55 of 414 pulses exceed 50 ms (docs/benchmarks.md §11).
+     */
+    static final long RUN_REDRAW_MS = Long.getLong("otprune.graphRedrawMs", 2000);
+    private long lastRunDraw;
+
+    /**
+     * Draws once after the current event, however many changes it made, and only while the view shows; during a run
+     * at most once per {@link #RUN_REDRAW_MS} (the last change is always drawn).
+     */
     private void requestDraw() {
         dirty = true;
-        if (!drawScheduled) {
-            drawScheduled = true;
-            Platform.runLater(() -> {
-                drawScheduled = false;
-                if (dirty && showing()) {
-                    draw();
+        if (drawScheduled) {
+            return;
+        }
+        drawScheduled = true;
+        long wait = vm.running.get() ? lastRunDraw + RUN_REDRAW_MS - System.currentTimeMillis() : 0;
+        Runnable go = () -> {
+            drawScheduled = false;
+            if (dirty && showing()) {
+                if (vm.running.get()) {
+                    lastRunDraw = System.currentTimeMillis();
                 }
-            });
+                draw();
+            }
+        };
+        if (wait <= 0) {
+            Platform.runLater(go);
+        } else {
+            // not an animation: that would keep the FX thread pulsing at 60 Hz while it waits
+            java.util.concurrent.CompletableFuture.delayedExecutor(wait, java.util.concurrent.TimeUnit.MILLISECONDS,
+                    Platform::runLater).execute(go);
         }
     }
 
