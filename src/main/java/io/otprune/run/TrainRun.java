@@ -3,6 +3,7 @@ package io.otprune.run;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.otprune.data.Batches;
 import io.otprune.data.Dataset;
 import io.otprune.data.DatasetException;
 import io.otprune.data.DataOptions;
@@ -94,12 +95,8 @@ public final class TrainRun {
             }
             events.accept(new RunEvent.Phase("train", String.format("%s on %s, %d epochs, %s, %,d params",
                     name, data.id(), cfg.epochs(), device, net.paramCount())));
-            TrainConfig tc = new TrainConfig(cfg.optimizer(), cfg.learningRate(), cfg.momentum(), cfg.weightDecay(),
-                    cfg.epochs(), cfg.batchSize(), cfg.seed(), 20);
-            if (continued == null) {
-                int perEpoch = (data.trainImages().count() + cfg.batchSize() - 1) / cfg.batchSize();
-                tc = tc.withWarmup(TrainConfig.freshWarmup(perEpoch, cfg.epochs()));
-            }
+            TrainConfig tc = trainConfig(cfg, new Batches(data.trainImages(), norm, cfg.batchSize()).count(),
+                    continued == null);
             TrainingLoop.Result r;
             try {
                 r = new TrainingLoop(net, manager, data.trainImages(), data.testImages(), norm, tc, events, control,
@@ -128,6 +125,13 @@ public final class TrainRun {
             }
             return s;
         }
+    }
+
+    /** The loop's settings: the run's, with a warm-up when the weights are fresh ({@link TrainConfig#freshWarmup}). */
+    static TrainConfig trainConfig(TrainRunConfig cfg, int stepsPerEpoch, boolean fresh) {
+        TrainConfig tc = new TrainConfig(cfg.optimizer(), cfg.learningRate(), cfg.momentum(), cfg.weightDecay(),
+                cfg.epochs(), cfg.batchSize(), cfg.seed(), 20);
+        return fresh ? tc.withWarmup(TrainConfig.freshWarmup(stepsPerEpoch, cfg.epochs())) : tc;
     }
 
     /** One line on what was read: the detected kind, sizes, shape, and whether it is streamed. */
