@@ -15,6 +15,8 @@ import org.jfree.chart.JFreeChart;
 final class ChartRenderQueue {
     // by identity, oldest first: a JFreeChart's equals/hashCode follow its mutable content
     private final List<JFreeChart> pending = new ArrayList<>();
+    /** Changed charts not drawn because their view is hidden: drawn once {@link #unpark}ed (shown). */
+    private final List<JFreeChart> parked = new ArrayList<>();
     private final java.util.Map<JFreeChart, Long> lastCost = new java.util.IdentityHashMap<>();
     private long longestCost;
     private java.util.function.ObjLongConsumer<JFreeChart> timing = (c, ns) -> { };
@@ -26,6 +28,7 @@ final class ChartRenderQueue {
 
     /** Applies {@code change} to {@code chart} without drawing it, and queues the draw. */
     void change(JFreeChart chart, Runnable change) {
+        parked.removeIf(c -> c == chart);
         if (pending.stream().noneMatch(c -> c == chart)) {
             pending.add(chart);
             chart.setNotify(false);
@@ -36,14 +39,20 @@ final class ChartRenderQueue {
     /**
      * Draws pending charts, oldest first, while each next one is expected to fit in {@code budgetNanos} (its last
      * draw time, or the longest seen for a chart not drawn yet); at least one per call, so a budget already spent
-     * (zero or negative) still draws one.
+     * (zero or negative) still draws one. A chart that is not {@code drawable} (its view hidden) is parked instead:
+     * drawing a chart in a hidden tab made JavaFX repaint the whole window (60-110 ms of software rendering here).
      */
-    int render(long budgetNanos) {
+    int render(long budgetNanos, java.util.function.Predicate<JFreeChart> drawable) {
         long start = System.nanoTime();
         int n = 0;
         Iterator<JFreeChart> it = pending.iterator();
         while (it.hasNext()) {
             JFreeChart c = it.next();
+            if (!drawable.test(c)) {
+                it.remove();
+                parked.add(c);
+                continue;
+            }
             long expected = lastCost.getOrDefault(c, longestCost);
             if (n > 0 && System.nanoTime() - start + expected > budgetNanos) {
                 break;
@@ -60,6 +69,21 @@ final class ChartRenderQueue {
         return n;
     }
 
+    /** Draws every pending chart (as {@link #render(long, java.util.function.Predicate)} with no budget, all drawable). */
+    int render(long budgetNanos) {
+        return render(budgetNanos, c -> true);
+    }
+
+    /** Queues a parked chart again (its view is shown); false when it was not parked. */
+    boolean unpark(JFreeChart chart) {
+        if (!parked.removeIf(c -> c == chart)) {
+            return false;
+        }
+        pending.add(chart);
+        return true;
+    }
+
+    /** Charts to draw (parked ones not counted: they wait for their view, not for a pulse). */
     int pending() {
         return pending.size();
     }

@@ -22,7 +22,7 @@ import org.jfree.chart.JFreeChart;
  * <p>Nothing here asks for pulses when nothing changed. A helper thread hands queued run events to the FX thread
  * {@link #REDRAW_NANOS} apart (only when there are some), and the charts those events changed are drawn by a
  * post-layout pulse listener, in the same pulse as the progress line, until that pulse has used
- * {@link #CHART_BUDGET_NANOS} (at least one chart a pulse; it asks for the next pulse while some are pending). The
+ * {@link #CHART_BUDGET_NANOS} (one chart a pulse by default; it asks for the next pulse while some are pending). The
  * first version polled from an AnimationTimer, which keeps JavaFX pulsing at 60 Hz for the window's whole life, idle
  * or not. Every frame costs more than its dirty regions: with software rendering (Prism's sw pipeline, e.g. under
  * Xvfb) each one copies and uploads the whole window, so fewer, fuller frames are cheaper, while the budget keeps one
@@ -40,8 +40,15 @@ final class ChartScheduler {
      */
     static final long REDRAW_NANOS = Long.getLong("otprune.redrawMs",
             Runtime.getRuntime().availableProcessors() <= 2 ? 500 : 250) * 1_000_000L;
-    /** FX-thread time a pulse may use (CSS and layout included) before the charts still to draw wait for the next. */
-    static final long CHART_BUDGET_NANOS = Long.getLong("otprune.chartBudgetMs", 16) * 1_000_000L;
+    /**
+     * FX-thread time a pulse may use (CSS and layout included) before the charts still to draw wait for the next;
+     * 0, the default, draws one chart a pulse. A budget on the FX thread's time cannot see a chart's larger cost:
+     * the render thread rasterises the chart's canvas again (10-25 ms of its CPU for a 500×180 chart with Prism's
+     * software pipeline), and the next pulse waits for it. With a 16 ms budget, 2-4 charts that each drew in 3-6 ms
+     * went into one pulse and 7-9 pulses of a run lasted 55-98 ms; one chart a pulse: p99 31 ms, nothing over 50 ms
+     * after the run's first 3 s (docs/benchmarks.md §11). -Dotprune.chartBudgetMs sets a budget.
+     */
+    static final long CHART_BUDGET_NANOS = Long.getLong("otprune.chartBudgetMs", 0) * 1_000_000L;
 
     private final WorkbenchViewModel vm;
     private final UiPerformance perf;
@@ -51,6 +58,8 @@ final class ChartScheduler {
     /** Names for the performance figures of charts whose title says less (the histogram's is its axis). */
     private final Map<JFreeChart, String> names = new IdentityHashMap<>();
     private final List<Runnable> redraws = new ArrayList<>();
+    /** The node that shows each chart (by identity), to draw a chart only while it is shown. */
+    private final Map<JFreeChart, javafx.scene.Node> shownIn = new IdentityHashMap<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "otprune-ui-ticker");
         t.setDaemon(true);
@@ -63,6 +72,26 @@ final class ChartScheduler {
         vm.chartVersion.addListener((o, a, b) -> refresh());
         renderQueue.onRendered((chart, ns) -> perf.rendered(names.containsKey(chart) ? names.get(chart)
                 : chart.getTitle() == null ? "?" : chart.getTitle().getText(), ns));
+    }
+
+    /**
+     * A viewer for a chart this scheduler updates: its draws wait while the viewer is hidden (another tab in front)
+     * and happen when it is shown.
+     */
+    org.jfree.chart.fx.ChartViewer viewer(JFreeChart chart, String id) {
+        org.jfree.chart.fx.ChartViewer v = ViewParts.viewer(chart, id);
+        shownIn.put(chart, v);
+        ViewParts.whenShown(v, () -> {
+            if (renderQueue.unpark(chart)) {
+                Platform.requestNextPulse();
+            }
+        });
+        return v;
+    }
+
+    private boolean drawable(JFreeChart chart) {
+        javafx.scene.Node n = shownIn.get(chart);
+        return n == null || ViewParts.showing(n);
     }
 
     /** Runs {@code redraw} whenever the run's series change (and on {@link #refresh}). */
@@ -126,7 +155,7 @@ final class ChartScheduler {
         scene.addPostLayoutPulseListener(() -> {
             if (renderQueue.pending() > 0) {
                 long t0 = System.nanoTime();
-                renderQueue.render(CHART_BUDGET_NANOS - (t0 - pulseStart[0]));
+                renderQueue.render(CHART_BUDGET_NANOS - (t0 - pulseStart[0]), this::drawable);
                 perf.work(System.nanoTime() - t0, vm.running.get());
                 if (renderQueue.pending() > 0) {
                     Platform.requestNextPulse();

@@ -1,7 +1,5 @@
 package io.otprune.ui;
 
-import static io.otprune.ui.ViewParts.viewer;
-
 import io.otprune.train.RunEvent;
 import java.util.Arrays;
 import java.util.Locale;
@@ -17,10 +15,11 @@ import org.jfree.data.category.DefaultCategoryDataset;
 final class EntropyView implements WorkbenchView {
     private final DefaultCategoryDataset data = new DefaultCategoryDataset();
     private final JFreeChart chart = Charts.bars("Activation entropy per ReLU (egp)", "bits / share", data);
-    private final ChartViewer viewer = viewer(chart, "entropyChart");
+    private final ChartViewer viewer;
 
     EntropyView(Context ctx) {
         WorkbenchViewModel vm = ctx.vm();
+        viewer = ctx.charts().viewer(chart, "entropyChart");
         ctx.charts().onDataChanged(() -> ctx.charts().update(chart,
                 Arrays.asList(vm.lastRunDir.get(), vm.lastEntropy()), () -> fill(vm.lastEntropy())));
     }

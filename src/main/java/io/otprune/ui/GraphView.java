@@ -14,13 +14,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javafx.application.Platform;
 import javafx.geometry.Insets;
 import javafx.geometry.Point2D;
 import javafx.geometry.Pos;
-import javafx.scene.Parent;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Button;
@@ -93,11 +93,15 @@ public final class GraphView extends BorderPane implements WorkbenchView {
 
     private boolean drawScheduled;
     private boolean dirty;
+    /** Something other than node colours changed (graph, size, zoom, outlines): the next draw redraws everything. */
+    private boolean fullDraw = true;
+    /** Nodes whose colour or kept text changed since the last draw (redrawn alone when nothing else changed). */
+    private final Set<String> recoloured = new HashSet<>();
+    private int boxesInLastDraw;
     private final List<String> drawn = new ArrayList<>();
     private long lastDrawNanos;
     private int draws;
     private double pressX, pressY, pressTx, pressTy;
-    private final javafx.beans.InvalidationListener shown = o -> requestDraw();
 
     @Override
     public javafx.scene.Node node() {
@@ -114,14 +118,8 @@ public final class GraphView extends BorderPane implements WorkbenchView {
         canvas.heightProperty().bind(holder.heightProperty());
         canvas.widthProperty().addListener(o -> sizeChanged());
         canvas.heightProperty().addListener(o -> sizeChanged());
-        // a tab hides its content by hiding a parent: any ancestor shown again draws what changed meanwhile
-        sceneProperty().addListener(o -> {
-            for (Parent p = this; p != null; p = p.getParent()) {
-                p.visibleProperty().removeListener(shown);
-                p.visibleProperty().addListener(shown);
-            }
-            requestDraw();
-        });
+        // a tab hides its content by hiding a parent: shown again, it draws what changed meanwhile
+        ViewParts.whenShown(this, this::requestDraw);
         setCenter(holder);
         setTop(toolbar());
         info.setId("graphInfo");
@@ -254,9 +252,21 @@ public final class GraphView extends BorderPane implements WorkbenchView {
         }
         source.setText(from.isEmpty() ? "" : "· " + from);
         if (!k.equals(kept) || !r.equals(removed)) {
+            Set<String> changed = new HashSet<>();
+            for (String n : union(k.keySet(), kept.keySet())) {
+                if (!Objects.equals(k.get(n), kept.get(n))) {
+                    changed.add(n);
+                }
+            }
+            for (String n : union(r, removed)) {
+                if (r.contains(n) != removed.contains(n)) {
+                    changed.add(n);
+                }
+            }
             kept = k;
             removed = r;
-            requestDraw();
+            recoloured.addAll(changed);
+            scheduleDraw();
         }
     }
 
@@ -432,6 +442,17 @@ public final class GraphView extends BorderPane implements WorkbenchView {
      * at most once per {@link #RUN_REDRAW_MS} (the last change is always drawn).
      */
     private void requestDraw() {
+        fullDraw = true;
+        scheduleDraw();
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new HashSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+
+    private void scheduleDraw() {
         dirty = true;
         if (drawScheduled) {
             return;
@@ -457,24 +478,26 @@ public final class GraphView extends BorderPane implements WorkbenchView {
     }
 
     private boolean showing() {
-        if (getScene() == null || canvas.getWidth() <= 0 || canvas.getHeight() <= 0) {
-            return false;
-        }
-        for (Parent p = this; p != null; p = p.getParent()) {
-            if (!p.isVisible()) {
-                return false;
-            }
-        }
-        return true;
+        return canvas.getWidth() > 0 && canvas.getHeight() > 0 && ViewParts.showing(this);
     }
 
     private void draw() {
         long t0 = System.nanoTime();
         dirty = false;
+        boolean fitted = needsFit;
         if (needsFit) {
             fit();
         }
         GraphicsContext gc = canvas.getGraphicsContext2D();
+        if (!fullDraw && !fitted && layout != null) {
+            redrawBoxes(gc);
+            draws++;
+            lastDrawNanos = System.nanoTime() - t0;
+            return;
+        }
+        fullDraw = false;
+        recoloured.clear();
+        boxesInLastDraw = 0;
         double w = canvas.getWidth(), h = canvas.getHeight();
         gc.setTransform(1, 0, 0, 1, 0, 0);
         gc.clearRect(0, 0, w, h); // covering the canvas, it also drops the commands of earlier draws
@@ -489,19 +512,92 @@ public final class GraphView extends BorderPane implements WorkbenchView {
             for (GraphLayout.Edge e : layout.edges()) {
                 polyline(gc, e.points(), x0, y0, x1, y1);
             }
-            // full labels while their 10-unit detail line is at least 6 px; then names only, larger; then none
-            int text = scale >= 0.6 ? 2 : scale >= 0.3 ? 1 : 0;
+            int text = textLevel();
             for (GraphLayout.Box b : layout.boxes().values()) {
                 if (b.x() > x1 || b.x() + b.width() < x0 || b.y() > y1 || b.y() + b.height() < y0) {
                     continue;
                 }
                 box(gc, b, text);
                 drawn.add(b.name());
+                boxesInLastDraw++;
             }
         }
         gc.setTransform(1, 0, 0, 1, 0, 0);
         draws++;
         lastDrawNanos = System.nanoTime() - t0;
+    }
+
+    /** Full labels while their 10-unit detail line is at least 6 px; then names only, larger; then none. */
+    private int textLevel() {
+        return scale >= 0.6 ? 2 : scale >= 0.3 ? 1 : 0;
+    }
+
+    /**
+     * Redraws only the recoloured boxes in view, each over a rectangle of whole device pixels around its box and
+     * outline: the background, the pieces of edges inside that rectangle, then the box. A canvas keeps what was drawn
+     * and its renderer rasterises only the new commands, so a run's recolour costs the render thread a few boxes
+     * instead of the whole graph (whose software rasterisation made pulses of up to 72 ms with the Graph tab open
+     * during a run, docs/benchmarks.md §11). No canvas clip: each clip costs a mask the size of the whole canvas
+     * (measured: clipped box redraws took the render thread 51-59 ms, more than the full draw).
+     */
+    private void redrawBoxes(GraphicsContext gc) {
+        boxesInLastDraw = 0;
+        int text = textLevel();
+        Set<String> inView = new HashSet<>(drawn);
+        for (String n : recoloured) {
+            GraphLayout.Box b = layout.box(n);
+            if (b == null || !inView.contains(n)) {
+                continue;
+            }
+            // device pixels: the box, its widest outline (4 px) and a pixel of antialiasing
+            double dx0 = Math.floor(tx + b.x() * scale - 3), dy0 = Math.floor(ty + b.y() * scale - 3);
+            double dx1 = Math.ceil(tx + (b.x() + b.width()) * scale + 3);
+            double dy1 = Math.ceil(ty + (b.y() + b.height()) * scale + 3);
+            gc.setTransform(1, 0, 0, 1, 0, 0);
+            gc.setFill(BACKGROUND);
+            gc.fillRect(dx0, dy0, dx1 - dx0, dy1 - dy0);
+            gc.setTransform(scale, 0, 0, scale, tx, ty);
+            double x0 = (dx0 - tx) / scale, y0 = (dy0 - ty) / scale, x1 = (dx1 - tx) / scale, y1 = (dy1 - ty) / scale;
+            gc.setStroke(EDGE);
+            gc.setLineWidth(1.2 / scale);
+            gc.setLineCap(javafx.scene.shape.StrokeLineCap.BUTT); // cut exactly at the rectangle's side
+            for (GraphLayout.Edge e : layout.edges()) {
+                double[] p = e.points();
+                for (int i = 0; i + 3 < p.length; i += 2) {
+                    double[] c = clipSegment(p[i], p[i + 1], p[i + 2], p[i + 3], x0, y0, x1, y1);
+                    if (c != null) {
+                        gc.strokeLine(c[0], c[1], c[2], c[3]);
+                    }
+                }
+            }
+            gc.setLineCap(javafx.scene.shape.StrokeLineCap.SQUARE);
+            box(gc, b, text);
+            boxesInLastDraw++;
+        }
+        recoloured.clear();
+        gc.setTransform(1, 0, 0, 1, 0, 0);
+    }
+
+    /** The part of segment (ax, ay)–(bx, by) inside the rectangle (Liang–Barsky), or null when none is. */
+    static double[] clipSegment(double ax, double ay, double bx, double by, double x0, double y0, double x1,
+            double y1) {
+        double dx = bx - ax, dy = by - ay, t0 = 0, t1 = 1;
+        double[] p = {-dx, dx, -dy, dy}, q = {ax - x0, x1 - ax, ay - y0, y1 - ay};
+        for (int i = 0; i < 4; i++) {
+            if (p[i] == 0) {
+                if (q[i] < 0) {
+                    return null;
+                }
+            } else {
+                double t = q[i] / p[i];
+                if (p[i] < 0) {
+                    t0 = Math.max(t0, t);
+                } else {
+                    t1 = Math.min(t1, t);
+                }
+            }
+        }
+        return t0 > t1 ? null : new double[] {ax + t0 * dx, ay + t0 * dy, ax + t1 * dx, ay + t1 * dy};
     }
 
     private static void polyline(GraphicsContext gc, double[] p, double x0, double y0, double x1, double y1) {
@@ -590,6 +686,16 @@ public final class GraphView extends BorderPane implements WorkbenchView {
 
     GraphLayout graphLayout() {
         return layout;
+    }
+
+    /** Draws everything again (as a resize or zoom would), to compare with what redrawing boxes alone left. */
+    void redrawAll() {
+        requestDraw();
+    }
+
+    /** Boxes the last draw drew: all those in view, or only the recoloured ones. */
+    int boxesInLastDraw() {
+        return boxesInLastDraw;
     }
 
     /** Nanoseconds the last draw held the FX thread. */

@@ -1,7 +1,5 @@
 package io.otprune.ui;
 
-import static io.otprune.ui.ViewParts.viewer;
-
 import io.otprune.train.RunEvent;
 import java.util.Arrays;
 import java.util.Locale;
@@ -16,11 +14,12 @@ final class HistogramView implements WorkbenchView {
     private final WorkbenchViewModel vm;
     private final DefaultTableXYDataset data = new DefaultTableXYDataset();
     private final JFreeChart chart = Charts.histogram(data);
-    private final ChartViewer viewer = viewer(chart, "histogramChart");
+    private final ChartViewer viewer;
 
     HistogramView(Context ctx) {
         vm = ctx.vm();
         ChartScheduler charts = ctx.charts();
+        viewer = charts.viewer(chart, "histogramChart");
         charts.name(chart, "histogram");
         Runnable redraw = () -> {
             String layer = vm.selectedLayer.get();

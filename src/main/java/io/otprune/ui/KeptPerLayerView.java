@@ -1,7 +1,5 @@
 package io.otprune.ui;
 
-import static io.otprune.ui.ViewParts.viewer;
-
 import io.otprune.train.RunEvent;
 import java.util.Arrays;
 import javafx.geometry.Orientation;
@@ -33,13 +31,15 @@ final class KeptPerLayerView implements WorkbenchView {
     private final DefaultCategoryDataset data = new DefaultCategoryDataset();
     private final SlidingCategoryDataset window = new SlidingCategoryDataset(data, 0, 20);
     private final JFreeChart chart = Charts.layerBars("Kept per layer", window);
-    private final ChartViewer viewer = viewer(chart, "layerChart");
+    private final ChartViewer viewer;
     private final ScrollBar bar = new ScrollBar();
-    private final BorderPane pane = new BorderPane(viewer);
+    private final BorderPane pane = new BorderPane();
 
     KeptPerLayerView(Context ctx) {
         vm = ctx.vm();
         ChartScheduler charts = ctx.charts();
+        viewer = charts.viewer(chart, "layerChart");
+        pane.setCenter(viewer);
         Runnable redraw = () -> charts.update(chart, Arrays.asList(vm.preview.get(), vm.lastPrune()), this::fill);
         charts.onDataChanged(redraw);
         vm.preview.addListener((o, a, b) -> redraw.run());

@@ -1,7 +1,5 @@
 package io.otprune.ui;
 
-import static io.otprune.ui.ViewParts.viewer;
-
 import java.util.Arrays;
 import javafx.scene.Node;
 import javafx.scene.layout.ColumnConstraints;
@@ -33,12 +31,13 @@ final class TrainingChartsView implements WorkbenchView {
         JFreeChart accuracyChart = Charts.line("Accuracy", "epoch", "accuracy", accData);
         JFreeChart sharpnessChart = Charts.line("Mask sharpness and kept share", "epoch", "fraction", sharpData);
         JFreeChart epsilonChart = Charts.logLine("Temperature", "epoch", "ε", new XYSeriesCollection(eps));
+        ChartScheduler charts = ctx.charts();
         grid.setHgap(6);
         grid.setVgap(6);
-        grid.add(viewer(lossChart, "lossChart"), 0, 0);
-        grid.add(viewer(accuracyChart, "accuracyChart"), 1, 0);
-        grid.add(viewer(sharpnessChart, "sharpnessChart"), 0, 1);
-        grid.add(viewer(epsilonChart, "epsilonChart"), 1, 1);
+        grid.add(charts.viewer(lossChart, "lossChart"), 0, 0);
+        grid.add(charts.viewer(accuracyChart, "accuracyChart"), 1, 0);
+        grid.add(charts.viewer(sharpnessChart, "sharpnessChart"), 0, 1);
+        grid.add(charts.viewer(epsilonChart, "epsilonChart"), 1, 1);
         for (int i = 0; i < 2; i++) {
             ColumnConstraints cc = new ColumnConstraints();
             cc.setPercentWidth(50);
@@ -47,7 +46,6 @@ final class TrainingChartsView implements WorkbenchView {
             rc.setPercentHeight(50);
             grid.getRowConstraints().add(rc);
         }
-        ChartScheduler charts = ctx.charts();
         charts.onDataChanged(() -> {
             Object run = vm.lastRunDir.get();
             charts.update(lossChart, Arrays.asList(run, vm.trainLoss.size()), () -> Charts.fill(loss, vm.trainLoss));

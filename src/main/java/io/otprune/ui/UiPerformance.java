@@ -14,7 +14,9 @@ import javafx.stage.Stage;
  * The window's own performance figures for docs/benchmarks.md, recorded only with -Dotprune.perf=FILE.json: time
  * from JVM start to the window shown and to a usable window (model loaded, preview shown); during a run, how long
  * each FX pulse held the FX thread (a scene pulse listener: from before its CSS pass until the FX thread takes its
- * next event, so CSS, layout, waiting for the renderer and copying the scene to it, plus anything queued behind),
+ * next event, so CSS, layout, waiting for the renderer and copying the scene to it, plus anything queued behind;
+ * the five longest with the CPU time the FX thread and the render thread used meanwhile: a pulse far longer than both
+ * waited for a core),
  * how long a task posted to the FX thread waited (a probe every 50 ms), and the time the FX thread spent applying
  * run events and drawing charts. With -Dotprune.perf.frames=true an AnimationTimer also records the gaps between
  * pulses, as in the first benchmarks; it makes JavaFX pulse 60 times a second, which the window otherwise does not.
@@ -36,6 +38,11 @@ final class UiPerformance {
     private double[] pulses = new double[1024];
     private long[] pulseAt = new long[1024];
     private int pulseCount;
+    // CPU the FX thread and the renderer used during each pulse: a pulse far longer than both waited for a core
+    private final java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private long rendererThreadId = -1;
+    private double[] pulseFxCpu = new double[1024];
+    private double[] pulseRendererCpu = new double[1024];
     private final java.util.Map<String, long[]> renders = new java.util.TreeMap<>(); // chart -> {draws, nanos}
     private final java.util.List<Double> runLaterDelays = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private volatile boolean probing;
@@ -112,14 +119,20 @@ final class UiPerformance {
             }
             long t = System.nanoTime();
             pulseStart = t;
+            long fxCpu = threads.getCurrentThreadCpuTime();
+            long rendererCpu = rendererCpu();
             // runs once this pulse is over and the FX thread takes its next event
             Platform.runLater(() -> {
                 pulseStart = 0;
                 if (pulseCount == pulses.length) {
                     pulses = Arrays.copyOf(pulses, pulses.length * 2);
                     pulseAt = Arrays.copyOf(pulseAt, pulseAt.length * 2);
+                    pulseFxCpu = Arrays.copyOf(pulseFxCpu, pulses.length);
+                    pulseRendererCpu = Arrays.copyOf(pulseRendererCpu, pulses.length);
                 }
                 pulseAt[pulseCount] = t;
+                pulseFxCpu[pulseCount] = (threads.getCurrentThreadCpuTime() - fxCpu) / 1e6;
+                pulseRendererCpu[pulseCount] = (rendererCpu() - rendererCpu) / 1e6;
                 pulses[pulseCount++] = (System.nanoTime() - t) / 1e6;
             });
         });
@@ -202,6 +215,35 @@ final class UiPerformance {
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 
+    /** CPU time of JavaFX's render thread so far, in nanoseconds; -1 when it cannot be found. */
+    private long rendererCpu() {
+        if (rendererThreadId < 0) {
+            for (java.lang.management.ThreadInfo ti : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (ti != null && ti.getThreadName().startsWith("QuantumRenderer")) {
+                    rendererThreadId = ti.getThreadId();
+                }
+            }
+        }
+        return rendererThreadId < 0 ? -1 : threads.getThreadCpuTime(rendererThreadId);
+    }
+
+    /** The five longest pulses, each with the CPU its FX thread and renderer used and its time since the run started. */
+    private String longestPulses() {
+        Integer[] idx = new Integer[pulseCount];
+        for (int i = 0; i < pulseCount; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (a, b) -> Double.compare(pulses[b], pulses[a]));
+        StringBuilder longest = new StringBuilder();
+        for (int i = 0; i < Math.min(5, idx.length); i++) {
+            int k = idx[i];
+            longest.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT,
+                    "%.0f ms (CPU: FX %.0f, renderer %.0f) at %.1f s", pulses[k], pulseFxCpu[k], pulseRendererCpu[k],
+                    (pulseAt[k] - runStartNanos) / 1e9));
+        }
+        return longest.toString();
+    }
+
     /** The five largest values, each with its time since the run started. */
     private String longest(double[] values, long[] at, int count) {
         Integer[] idx = new Integer[count];
@@ -257,7 +299,7 @@ final class UiPerformance {
                   "runDir": "%s"
                 }
                 """, shownMs, usableMs, p.length, pct(p, 0.5), pct(p, 0.99), p.length == 0 ? Double.NaN : p[p.length - 1],
-                Arrays.stream(p).filter(x -> x > 50).count(), longest(pulses, pulseAt, pulseCount), g.length,
+                Arrays.stream(p).filter(x -> x > 50).count(), longestPulses(), g.length,
                 pct(g, 0.5), pct(g, 0.99), g.length == 0 ? Double.NaN : g[g.length - 1],
                 Arrays.stream(g).filter(x -> x > 50).count(), longest(gaps, gapAt, gapCount), pct(delays, 0.5), pct(delays, 0.99),
                 delays.length == 0 ? Double.NaN : delays[delays.length - 1],

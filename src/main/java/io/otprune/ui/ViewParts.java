@@ -33,6 +33,38 @@ final class ViewParts {
         return v;
     }
 
+    /** Whether {@code node} is shown: in a scene, it and every parent visible (its tab in front). */
+    static boolean showing(javafx.scene.Node node) {
+        if (node.getScene() == null) {
+            return false;
+        }
+        for (javafx.scene.Node n = node; n != null; n = n.getParent()) {
+            if (!n.isVisible()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Runs {@code shown} whenever {@code node} may have come on screen: it joined a scene, or it or a parent became
+     * visible (a tab hides its content by hiding a parent). The caller checks {@link #showing} if it needs to.
+     */
+    static void whenShown(javafx.scene.Node node, Runnable shown) {
+        javafx.beans.InvalidationListener visible = o -> {
+            if (showing(node)) {
+                shown.run();
+            }
+        };
+        node.sceneProperty().addListener(o -> {
+            for (javafx.scene.Node n = node; n != null; n = n.getParent()) {
+                n.visibleProperty().removeListener(visible);
+                n.visibleProperty().addListener(visible);
+            }
+            shown.run();
+        });
+    }
+
     static <N extends Region> N grow(N n) {
         VBox.setVgrow(n, Priority.ALWAYS);
         return n;

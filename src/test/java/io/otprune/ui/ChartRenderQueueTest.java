@@ -69,4 +69,28 @@ class ChartRenderQueueTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void aChartWhoseViewIsHiddenIsParkedUntilShownAndDoesNotKeepThePulsesGoing() {
+        JFreeChart shown = Charts.line("shown", "x", "y", new XYSeriesCollection());
+        JFreeChart hidden = Charts.line("hidden", "x", "y", new XYSeriesCollection());
+        AtomicInteger hiddenEvents = new AtomicInteger();
+        hidden.addChangeListener(e -> hiddenEvents.incrementAndGet());
+        ChartRenderQueue q = new ChartRenderQueue();
+        q.change(hidden, () -> hidden.setTitle("h1"));
+        q.change(shown, () -> shown.setTitle("s1"));
+        assertThat(q.render(Long.MAX_VALUE, c -> c != hidden)).isEqualTo(1);
+        assertThat(q.pending()).as("parked, not pending: no pulse asked for it").isZero();
+        assertThat(hiddenEvents.get()).isZero();
+        assertThat(hidden.isNotify()).isFalse();
+
+        q.change(hidden, () -> hidden.setTitle("h2")); // changed again while hidden: still one draw due
+        assertThat(q.render(Long.MAX_VALUE, c -> c != hidden)).isZero();
+        assertThat(q.unpark(hidden)).isTrue();
+        assertThat(q.unpark(hidden)).isFalse();
+        assertThat(q.render(Long.MAX_VALUE, c -> true)).isEqualTo(1);
+        assertThat(hiddenEvents.get()).isEqualTo(1);
+        assertThat(hidden.getTitle().getText()).isEqualTo("h2");
+        assertThat(q.pending()).isZero();
+    }
 }

@@ -140,6 +140,14 @@ class GraphViewTest {
         assertThat(view.fillOf("fc2")).isEqualTo(GraphView.keptColor(1.0));
         assertThat(robot.lookup("#graphSource").queryLabeled().getText()).contains("run");
         assertThat(view.draws()).isEqualTo(draws + 1);
+        // only the recoloured boxes were drawn again, and the canvas shows what a full draw shows
+        assertThat(view.boxesInLastDraw()).isPositive().isLessThan(view.drawnNodes().size());
+        int[] partial = canvasPixels(robot);
+        robot.interact(view::redrawAll);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(view.boxesInLastDraw()).isEqualTo(view.drawnNodes().size());
+        assertThat(differingPixels(partial, canvasPixels(robot))).isLessThan(partial.length / 1000);
+        draws = view.draws();
         // the same kept fractions again: nothing to draw
         robot.interact(() -> {
             vm.post(new RunEvent.Prune("prune", 20, 100, 0.4, 0.95, 0.99, 0.15, 0.1, List.of(0.1),
@@ -148,7 +156,34 @@ class GraphViewTest {
             vm.drain();
         });
         WaitForAsyncUtils.waitForFxEvents();
-        assertThat(view.draws()).isEqualTo(draws + 1);
+        assertThat(view.draws()).isEqualTo(draws);
+    }
+
+    private int[] canvasPixels(FxRobot robot) {
+        javafx.scene.canvas.Canvas c = robot.lookup("#graphCanvas").queryAs(javafx.scene.canvas.Canvas.class);
+        int[][] out = new int[1][];
+        robot.interact(() -> {
+            javafx.scene.image.WritableImage img = c.snapshot(null, null);
+            int w = (int) img.getWidth(), h = (int) img.getHeight();
+            out[0] = new int[w * h];
+            img.getPixelReader().getPixels(0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), out[0], 0, w);
+        });
+        return out[0];
+    }
+
+    /** Pixels whose colour differs by more than a little antialiasing (any channel by more than 24 of 255). */
+    private static int differingPixels(int[] a, int[] b) {
+        assertThat(a).hasSameSizeAs(b);
+        int n = 0;
+        for (int i = 0; i < a.length; i++) {
+            for (int shift = 0; shift < 32; shift += 8) {
+                if (Math.abs(((a[i] >> shift) & 0xff) - ((b[i] >> shift) & 0xff)) > 24) {
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
     }
 
     @Test

@@ -178,6 +178,13 @@ class WorkbenchAppTest {
         org.jfree.chart.fx.ChartViewer loss = robot.lookup("#lossChart").queryAs(org.jfree.chart.fx.ChartViewer.class);
         assertThat(loss.getChart().getXYPlot().getDataset().getItemCount(0)).isEqualTo(vm().trainLoss.size());
         assertThat(loss.getChart().isNotify()).isTrue();
+        // a chart in a tab behind another waits to be drawn until its tab is shown (drawing it hidden made JavaFX
+        // repaint the whole window)
+        org.jfree.chart.JFreeChart entropy = robot.lookup("#entropyChart").queryAs(org.jfree.chart.fx.ChartViewer.class)
+                .getChart();
+        assertThat(entropy.isNotify()).isFalse();
+        robot.clickOn("Entropy");
+        waitFor(10, () -> entropy.isNotify() && app.pendingChartDraws() == 0);
 
         // mask view: the MLP's first layer as a 28x28 picture of its input pixels, hard after the run
         robot.clickOn("Mask");
