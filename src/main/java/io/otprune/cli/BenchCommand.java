@@ -301,6 +301,21 @@ final class BenchCommand implements Runnable {
         @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
         int batchSize;
 
+        @Option(names = "--granularity", defaultValue = "unstructured",
+                description = "unstructured, structured or depth (default ${DEFAULT-VALUE}).")
+        String granularity;
+
+        @Option(names = "--budget", defaultValue = "count", description = "count, params or flops (default ${DEFAULT-VALUE}).")
+        String budget;
+
+        @Option(names = "--sparsity", defaultValue = "0.9", description = "Sparsity (default ${DEFAULT-VALUE}).")
+        double sparsity;
+
+        @Option(names = "--run-steps", defaultValue = "469",
+                description = "Length of the run the pruning hooks plan for, in steps: how often they take statistics "
+                        + "and recompute masks (default ${DEFAULT-VALUE}: one prune epoch of Fashion-MNIST at batch 128).")
+        int runSteps;
+
         @Option(names = "--out", defaultValue = "target/bench-overhead.json", description = "JSON output (default ${DEFAULT-VALUE}).")
         Path out;
 
@@ -316,20 +331,27 @@ final class BenchCommand implements Runnable {
             System.out.printf("%-10s %-26s %10s %8s%n", "model", "variant", "ms/step", "ratio");
             for (String id : models) {
                 double plain = 0;
-                for (String variant : new String[] {"plain", "dtp (1 Sinkhorn iteration)", "dtp (converged solve)"}) {
+                for (String variant : new String[] {"plain", "gmp", "dtp (1 Sinkhorn iteration)", "dtp (converged solve)"}) {
                     double med;
                     try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
                         Engine.getInstance().setRandomSeed(1);
                         Network net = new Network(Architectures.graph(id, 1, 28, 28, 10));
                         net.initialize(m);
                         TrainingLoop.StepHook hook = new TrainingLoop.StepHook() {};
+                        io.otprune.prune.PruneConfig pc = io.otprune.prune.PruneConfig.builder()
+                                .method(variant.equals("gmp") ? io.otprune.prune.PruneConfig.Method.GMP
+                                        : io.otprune.prune.PruneConfig.Method.DTP)
+                                .granularity(io.otprune.prune.PruneConfig.parse(
+                                        io.otprune.prune.PruneConfig.Granularity.class, granularity, "granularity"))
+                                .budget(io.otprune.prune.PruneConfig.parse(io.otprune.prune.PruneConfig.Budget.class,
+                                        budget, "budget")).sparsity(sparsity)
+                                .sinkhornIterations(variant.contains("converged") ? 0 : 1).build();
                         if (!variant.equals("plain")) {
-                            io.otprune.prune.PruneConfig pc = io.otprune.prune.PruneConfig.builder().sparsity(0.9)
-                                    .sinkhornIterations(variant.contains("converged") ? 0 : 1).build();
                             var units = io.otprune.prune.PruneUnits.of(net, pc.granularity());
-                            hook = new io.otprune.prune.DtpEngine(units, io.otprune.prune.Problems.build(
-                                    units.sets(), pc.budget(), pc.scope(), pc.keptFraction()), pc, m, steps + warmup,
-                                    e -> {});
+                            hook = variant.equals("gmp") ? new io.otprune.prune.Baselines.Gmp(units, pc, m, runSteps)
+                                    : new io.otprune.prune.DtpEngine(units, io.otprune.prune.Problems.build(
+                                            units.sets(), pc.budget(), pc.scope(), pc.keptFraction()), pc, m,
+                                            runSteps, e -> {});
                         }
                         med = median(stepTimes(net, m, train, norm, batchSize, warmup, steps, hook));
                     }
@@ -345,7 +367,8 @@ final class BenchCommand implements Runnable {
                     System.out.printf("%-10s %-26s %10.2f %8.3f%n", id, variant, med, med / plain);
                 }
             }
-            writeJson(out, "overhead", Map.of("batchSize", batchSize), rows);
+            writeJson(out, "overhead", Map.of("batchSize", batchSize, "granularity", granularity, "budget", budget,
+                    "sparsity", sparsity, "runSteps", runSteps), rows);
             return 0;
         }
     }

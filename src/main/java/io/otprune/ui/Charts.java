@@ -31,6 +31,8 @@ final class Charts {
         JFreeChart c = ChartFactory.createXYLineChart(title, x, y, data, PlotOrientation.VERTICAL, true, true, false);
         // small points too, so a series of one point (one epoch so far) is visible
         org.jfree.chart.renderer.xy.XYLineAndShapeRenderer r = new org.jfree.chart.renderer.xy.XYLineAndShapeRenderer(true, true);
+        // one path per series, not one stroke per pair of points: JavaFX's renderer rasterises each stroke apart
+        r.setDrawSeriesLineAsPath(true);
         for (int i = 0; i < 4; i++) {
             r.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-2.5, -2.5, 5, 5));
         }
