@@ -71,7 +71,7 @@ final class BenchCommand implements Runnable {
         double[] ms = new double[steps];
         long[] last = {System.nanoTime()};
         int[] count = {0};
-        TrainConfig c = new TrainConfig("sgd", 0.01, 0.9, 5e-4, 1, batchSize, 1, 1);
+        TrainConfig c = TrainConfig.builder().learningRate(0.01).batchSize(batchSize).stepEventInterval(1).build();
         new TrainingLoop(net, m, train, null, norm, c, e -> {
             if (e instanceof RunEvent.Step) {
                 long now = System.nanoTime();

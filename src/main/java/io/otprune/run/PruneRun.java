@@ -342,8 +342,8 @@ public final class PruneRun {
 
         private TrainingLoop.Result loop(int epochs, String phase, TrainingLoop.StepHook hook)
                 throws RunCancelledException, DivergenceException {
-            TrainConfig tc = new TrainConfig("sgd", cfg.learningRate(), 0.9, 5e-4, epochs, cfg.batchSize(),
-                    cfg.seed(), 20);
+            TrainConfig tc = TrainConfig.builder().learningRate(cfg.learningRate()).epochs(epochs)
+                    .batchSize(cfg.batchSize()).seed(cfg.seed()).build();
             int base = phase.equals("prune") ? pruneEpochsDone : 0;
             TrainingLoop loop = new TrainingLoop(net, manager, data.trainImages(), data.testImages(),
                     info.normalization(), tc, events, control, phase).withHook(hook)

@@ -129,8 +129,9 @@ public final class TrainRun {
 
     /** The loop's settings: the run's, with a warm-up when the weights are fresh ({@link TrainConfig#freshWarmup}). */
     static TrainConfig trainConfig(TrainRunConfig cfg, int stepsPerEpoch, boolean fresh) {
-        TrainConfig tc = new TrainConfig(cfg.optimizer(), cfg.learningRate(), cfg.momentum(), cfg.weightDecay(),
-                cfg.epochs(), cfg.batchSize(), cfg.seed(), 20);
+        TrainConfig tc = TrainConfig.builder().optimizer(cfg.optimizer()).learningRate(cfg.learningRate())
+                .momentum(cfg.momentum()).weightDecay(cfg.weightDecay()).epochs(cfg.epochs())
+                .batchSize(cfg.batchSize()).seed(cfg.seed()).build();
         return fresh ? tc.withWarmup(TrainConfig.freshWarmup(stepsPerEpoch, cfg.epochs())) : tc;
     }
 

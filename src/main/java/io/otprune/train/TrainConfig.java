@@ -46,12 +46,6 @@ public record TrainConfig(
         }
     }
 
-    /** Without warm-up (weights that are trained already: pruning, fine-tuning, benchmarks). */
-    public TrainConfig(String optimizer, double learningRate, double momentum, double weightDecay, int epochs,
-            int batchSize, long seed, int stepEventInterval) {
-        this(optimizer, learningRate, momentum, weightDecay, epochs, batchSize, seed, stepEventInterval, 0);
-    }
-
     /**
      * The warm-up for training from fresh weights: a tenth of all steps, at most one epoch. Without it lenet5 at the
      * default 0.05 started slowly for some seeds and did not learn at all for one (full Fashion-MNIST, seed 2: loss
@@ -62,17 +56,56 @@ public record TrainConfig(
     }
 
     public TrainConfig withWarmup(int steps) {
-        return new TrainConfig(optimizer, learningRate, momentum, weightDecay, epochs, batchSize, seed,
-                stepEventInterval, steps);
+        return toBuilder().warmupSteps(steps).build();
     }
 
     /** Defaults that train every zoo model well: SGD 0.05, momentum 0.9, weight decay 5e-4, batch 128. */
     public static TrainConfig defaults(int epochs, long seed) {
-        return new TrainConfig("sgd", 0.05, 0.9, 5e-4, epochs, 128, seed, 20);
+        return builder().epochs(epochs).seed(seed).build();
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(optimizer, learningRate, momentum, weightDecay, e, batchSize, seed, stepEventInterval,
-                warmupSteps);
+        return toBuilder().epochs(e).build();
+    }
+
+    /** A builder that starts from {@link #defaults}: one epoch, seed 1, a step event every 20 steps, no warm-up. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().optimizer(optimizer).learningRate(learningRate).momentum(momentum)
+                .weightDecay(weightDecay).epochs(epochs).batchSize(batchSize).seed(seed)
+                .stepEventInterval(stepEventInterval).warmupSteps(warmupSteps);
+    }
+
+    public static final class Builder {
+        private String optimizer = "sgd";
+        private double learningRate = 0.05;
+        private double momentum = 0.9;
+        private double weightDecay = 5e-4;
+        private int epochs = 1;
+        private int batchSize = 128;
+        private long seed = 1;
+        private int stepEventInterval = 20;
+        private int warmupSteps;
+
+        private Builder() {}
+
+        public Builder optimizer(String v) { optimizer = v; return this; }
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder momentum(double v) { momentum = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder stepEventInterval(int v) { stepEventInterval = v; return this; }
+        public Builder warmupSteps(int v) { warmupSteps = v; return this; }
+
+        /** The configuration; the record checks every value. */
+        public TrainConfig build() {
+            return new TrainConfig(optimizer, learningRate, momentum, weightDecay, epochs, batchSize, seed,
+                    stepEventInterval, warmupSteps);
+        }
     }
 }

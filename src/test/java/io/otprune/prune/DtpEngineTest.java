@@ -43,7 +43,7 @@ class DtpEngineTest {
             net.initialize(m);
             Normalization norm = Normalization.of(train);
             // a little dense training first, so magnitudes mean something
-            new TrainingLoop(net, m, train, null, norm, new TrainConfig("sgd", 0.05, 0.9, 0, 1, 128, 1, 1), e -> {},
+            new TrainingLoop(net, m, train, null, norm, TrainConfig.builder().weightDecay(0).stepEventInterval(1).build(), e -> {},
                     new RunControl(), "train").run();
             PruneUnits units = PruneUnits.of(net, pc.granularity());
             List<UnitSet> sets = units.sets();
@@ -55,7 +55,7 @@ class DtpEngineTest {
             for (int j = 0; j < sets.size(); j++) {
                 before[j] = DtpEngine.initialScores(sets, problems, problemIndex(problems, sets.size()))[j];
             }
-            new TrainingLoop(net, m, train, test, norm, new TrainConfig("sgd", 0.01, 0.9, 0, epochs, 128, 1, 1),
+            new TrainingLoop(net, m, train, test, norm, TrainConfig.builder().learningRate(0.01).weightDecay(0).epochs(epochs).stepEventInterval(1).build(),
                     events::add, new RunControl(), "prune").withHook(engine).run();
             double sharp = engine.sharpness(m);
             float[][] after = engine.scoresSnapshot();

@@ -41,7 +41,7 @@ class TrainingLoopTest {
             Engine.getInstance().setRandomSeed((int) seed);
             Network n = new Network(Architectures.graph(arch, 1, 28, 28, 10));
             n.initialize(m);
-            TrainConfig c = new TrainConfig("sgd", 0.05, 0.9, 5e-4, epochs, 128, seed, 1);
+            TrainConfig c = TrainConfig.builder().epochs(epochs).seed(seed).stepEventInterval(1).build();
             new TrainingLoop(n, m, smallTrain, smallTest, Normalization.of(smallTrain), c, events::add, control, "train")
                     .run();
         }
@@ -161,7 +161,7 @@ class TrainingLoopTest {
             n.initialize(m);
             List<Integer> perEpoch = new ArrayList<>();
             List<Integer> perStep = new ArrayList<>();
-            TrainConfig c = new TrainConfig("sgd", 0.05, 0.9, 5e-4, 3, 64, 1, 1);
+            TrainConfig c = TrainConfig.builder().epochs(3).batchSize(64).stepEventInterval(1).build();
             ImageSet tiny = smallTrain.select(io.otprune.data.Subsets.range(256));
             new TrainingLoop(n, m, tiny, smallTest.select(io.otprune.data.Subsets.range(100)),
                     Normalization.of(tiny), c, e -> {}, new RunControl(), "train")
@@ -188,7 +188,7 @@ class TrainingLoopTest {
             Engine.getInstance().setRandomSeed(1);
             Network n = new Network(Architectures.graph("mlp-300-100", 1, 28, 28, 10));
             n.initialize(m);
-            TrainConfig c = new TrainConfig("sgd", 1e6, 0.9, 0, 1, 128, 1, 1);
+            TrainConfig c = TrainConfig.builder().learningRate(1e6).weightDecay(0).stepEventInterval(1).build();
             assertThatThrownBy(() -> new TrainingLoop(n, m, smallTrain, null, Normalization.of(smallTrain), c,
                     e -> {}, new RunControl(), "train").run())
                     .isInstanceOf(DivergenceException.class).hasMessageContaining("diverged");
