@@ -81,8 +81,9 @@ final class TrainCommand implements Callable<Integer> {
                 + weightDecay + " --batch-size " + batchSize + " --seed " + seed + " --device " + device;
         io.otprune.data.DataOptions dataOptions = trainingFlags.apply(dataFlags.options());
         command += dataOptions.commandFlags() + trainingFlags.commandFlags();
-        TrainRunConfig cfg = new TrainRunConfig(model, data, optimizer, lr, momentum, weightDecay, epochs, batchSize,
-                seed, device, command, dataOptions);
+        TrainRunConfig cfg = TrainRunConfig.builder().model(model).data(data).optimizer(optimizer)
+                .learningRate(lr).momentum(momentum).weightDecay(weightDecay).epochs(epochs).batchSize(batchSize)
+                .seed(seed).device(device).command(command).dataOptions(dataOptions).build();
         RunControl control = new RunControl();
         Runtime.getRuntime().addShutdownHook(new Thread(control::cancel));
         try {

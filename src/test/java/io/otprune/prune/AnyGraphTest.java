@@ -189,8 +189,8 @@ class AnyGraphTest {
                     .trainingCommand("test").build(), false);
         }
         Path trained = tmp.resolve("trained");
-        TrainRun.execute(new TrainRunConfig(model.toString(), "mnist-small", "sgd", 0.05, 0.9, 5e-4, 2, 128, 1, "cpu",
-                "test"), tmp.resolve("train"), false, trained, e -> {}, new RunControl());
+        TrainRun.execute(TrainRunConfig.builder().model(model.toString()).data("mnist-small").epochs(2)
+                .device("cpu").command("test").build(), tmp.resolve("train"), false, trained, e -> {}, new RunControl());
         PruneConfig pc = PruneConfig.builder().granularity(PruneConfig.Granularity.STRUCTURED)
                 .budget(PruneConfig.Budget.PARAMS).sparsity(0.5).build();
         PruneSummary s = PruneRun.execute(PruneRunConfig.builder().model(trained.toString()).data("mnist-small")

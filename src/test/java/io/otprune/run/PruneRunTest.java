@@ -29,8 +29,8 @@ class PruneRunTest {
     @BeforeAll
     static void trainDense() throws Exception {
         dense = tmp.resolve("dense");
-        TrainRun.execute(new TrainRunConfig("mlp-300-100", "mnist-small", "sgd", 0.05, 0.9, 5e-4, 2, 128, 1, "cpu",
-                "test"), tmp.resolve("train-run"), false, dense, e -> {}, new RunControl());
+        TrainRun.execute(TrainRunConfig.builder().model("mlp-300-100").data("mnist-small").epochs(2)
+                .device("cpu").command("test").build(), tmp.resolve("train-run"), false, dense, e -> {}, new RunControl());
     }
 
     static PruneRunConfig config(PruneConfig pc, int p, int f) {
