@@ -38,6 +38,24 @@ if [[ $step == all || $step == ablation ]]; then
       --out $R/ablation-$name --force
   done
 fi
+if [[ $step == quality ]]; then
+  # issue 17's protocol (not part of "all": about 50 hours on the 2-core machine, to be run in parts):
+  # regimes where the methods separate, three seeds, the same epochs for every method, full Fashion-MNIST, one
+  # process at a time. --force keeps finished runs, so an interrupted protocol continues where it stopped.
+  # QUALITY_PRUNE_EPOCHS / QUALITY_FT_EPOCHS (default 3 + 2, the epochs of the lenet5 goals); run it again with one
+  # more prune epoch (and another QUALITY_OUT) to show that the ranking no longer changes. Estimates here: lenet5
+  # ~2.7 min a run, mlp ~1 min, vgg-small and resnet20 ~20 min (measured: vgg-small 1 + 1 epochs 8 min).
+  P=${QUALITY_PRUNE_EPOCHS:-3}; F=${QUALITY_FT_EPOCHS:-2}; Q=${QUALITY_OUT:-$R/quality-$P+$F}; S=${QUALITY_SEEDS:-1,2,3}
+  E="--seeds $S --data fashion-mnist --prune-epochs $P --finetune-epochs $F --force"
+  $J sweep --models sample-models/lenet5-fmnist,sample-models/mlp-300-100-fmnist --methods dtp,gmp,magnitude \
+    --sparsities 0.95,0.98,0.99 $E --out $Q/unstructured
+  $J sweep --models sample-models/resnet20-fmnist,sample-models/vgg-small-fmnist --methods dtp,gmp,magnitude,cpot \
+    --granularity structured --budget params --sparsities 0.7,0.8,0.9 $E --out $Q/channels-params
+  $J sweep --models sample-models/resnet20-fmnist,sample-models/vgg-small-fmnist --methods dtp,gmp,magnitude,cpot \
+    --granularity structured --budget flops --sparsities 0.5,0.7 $E --out $Q/channels-flops
+  $J sweep --models sample-models/resnet20-fmnist --methods dtp,gmp,magnitude --granularity depth --budget count \
+    --sparsities 0.34,0.5,0.67 $E --out $Q/blocks
+fi
 if [[ $step == all || $step == structured ]]; then
   # benchmark of the structured-pruning issue: channels, equal epochs (1 prune + 1 fine-tune), seed 1, full
   # Fashion-MNIST; parameter budgets 0.3/0.5/0.7 and a FLOP budget 0.5. Each run measures CPU latency itself.
