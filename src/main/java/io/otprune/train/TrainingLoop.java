@@ -225,39 +225,10 @@ public final class TrainingLoop {
             try (Batches.Loader loader = batches.loader(order, epoch, augmentation, control)) {
                 for (int b = 0; b < perEpoch; b++) {
                     control.checkpoint();
-                    float loss;
-                    long correct;
-                    int n;
-                    try (NDManager step = manager.newSubManager()) {
-                        Batches.Batch batch;
-                        try {
-                            batch = loader.next(step);
-                        } catch (CancellationException e) {
-                            throw new RunCancelledException();
-                        }
-                        n = batch.size();
-                        try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
-                            hook.beforeForward(step, globalStep); // inside the collector: masks are on the graph
-                            NDArray logits = net.forward(ps, batch.images(), true);
-                            NDArray lossArr = Losses.crossEntropy(logits, batch.labels());
-                            gc.backward(lossArr);
-                            loss = lossArr.getFloat();
-                            correct = Losses.correct(logits, batch.labels());
-                        }
-                        if (!Float.isFinite(loss)) {
-                            throw new DivergenceException(String.format(
-                                    "loss became %s at epoch %d, step %d (learning rate %.3g): the run diverged; "
-                                            + "lower the learning rate", loss, epoch, b + 1,
-                                    lrTracker.getNewValue(globalStep)));
-                        }
-                        for (Parameter p : params) {
-                            NDArray w = p.getArray();
-                            NDArray g = w.getGradient();
-                            g.attach(step); // the gradient handle would otherwise live as long as the model
-                            optimizer.update(p.getId(), w, g);
-                        }
-                        hook.afterUpdate(step, globalStep);
-                    }
+                    StepResult r = step(loader, ps, params, optimizer, lrTracker, epoch, b, globalStep);
+                    float loss = r.loss();
+                    long correct = r.correct();
+                    int n = r.samples();
                     globalStep++;
                     samplesSeen += n;
                     epochLoss += (double) loss * n;
@@ -302,5 +273,48 @@ public final class TrainingLoop {
         }
         double secs = (System.nanoTime() - runStart) / 1e9;
         return new Result(config.epochs(), lastLoss, lastAcc, lastTest, secs, samplesSeen / Math.max(secs, 1e-9));
+    }
+
+    /** What one training step reports: its mean loss, its correct predictions and its batch size. */
+    private record StepResult(float loss, long correct, int samples) {}
+
+    /**
+     * One step in its own manager: the next batch, forward and backward with the hook's masks on the graph, a
+     * divergence check, the optimizer's update, then the hook's update (scores, dual variables, temperature).
+     */
+    private StepResult step(Batches.Loader loader, ParameterStore ps, List<Parameter> params,
+            ResumableOptimizer optimizer, Tracker lrTracker, int epoch, int b, int globalStep)
+            throws RunCancelledException, DivergenceException {
+        try (NDManager step = manager.newSubManager()) {
+            Batches.Batch batch;
+            try {
+                batch = loader.next(step);
+            } catch (CancellationException e) {
+                throw new RunCancelledException();
+            }
+            float loss;
+            long correct;
+            try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+                hook.beforeForward(step, globalStep); // inside the collector: masks are on the graph
+                NDArray logits = net.forward(ps, batch.images(), true);
+                NDArray lossArr = Losses.crossEntropy(logits, batch.labels());
+                gc.backward(lossArr);
+                loss = lossArr.getFloat();
+                correct = Losses.correct(logits, batch.labels());
+            }
+            if (!Float.isFinite(loss)) {
+                throw new DivergenceException(String.format(
+                        "loss became %s at epoch %d, step %d (learning rate %.3g): the run diverged; "
+                                + "lower the learning rate", loss, epoch, b + 1, lrTracker.getNewValue(globalStep)));
+            }
+            for (Parameter p : params) {
+                NDArray w = p.getArray();
+                NDArray g = w.getGradient();
+                g.attach(step); // the gradient handle would otherwise live as long as the model
+                optimizer.update(p.getId(), w, g);
+            }
+            hook.afterUpdate(step, globalStep);
+            return new StepResult(loss, correct, batch.size());
+        }
     }
 }
