@@ -22,6 +22,10 @@ public final class ConvLayer extends AbstractBlock implements PrunableLayer {
     private final Parameter bias;
     private int outputPositions = -1;
     private UnaryOperator<NDArray> weightMask;
+    /** The kernel crop for the last input size seen (sizes rarely change, so one is kept). */
+    private volatile CropFor crop;
+
+    private record CropFor(long h, long w, KernelCrop crop) {}
 
     public ConvLayer(String name, Ops.Conv op) {
         super(VERSION);
@@ -45,8 +49,19 @@ public final class ConvLayer extends AbstractBlock implements PrunableLayer {
             w = weightMask.apply(w);
         }
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
-        return Conv2d.conv2d(x, w, b, new Shape(op.stride()[0], op.stride()[1]), new Shape(op.pad()[0], op.pad()[1]),
+        KernelCrop c = cropFor(x.getShape());
+        return Conv2d.conv2d(x, c == null ? w : c.kernel(w), b, new Shape(op.stride()[0], op.stride()[1]),
+                c == null ? new Shape(op.pad()[0], op.pad()[1]) : c.padding(),
                 new Shape(op.dilation()[0], op.dilation()[1]), op.groups());
+    }
+
+    private KernelCrop cropFor(Shape in) {
+        CropFor c = crop;
+        if (c == null || c.h() != in.get(2) || c.w() != in.get(3)) {
+            c = new CropFor(in.get(2), in.get(3), KernelCrop.of(op, (int) in.get(2), (int) in.get(3)));
+            crop = c;
+        }
+        return c.crop();
     }
 
     @Override
