@@ -20,6 +20,7 @@ import io.otprune.train.Devices;
 import io.otprune.train.Evaluation;
 import io.otprune.train.RunControl;
 import io.otprune.train.RunEvent;
+import io.otprune.train.StepTrace;
 import io.otprune.train.TrainConfig;
 import io.otprune.train.TrainingLoop;
 import io.otprune.util.Files2;
@@ -104,6 +105,8 @@ final class BenchCommand implements Runnable {
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = "Training and evaluation throughput: samples/s, median ms per step, peak RSS.")
     static final class Train implements Callable<Integer> {
+        static final int TRACED_STEPS = 5;
+
         @Option(names = "--model", split = ",", defaultValue = "mlp-300-100,lenet5,vgg-small,resnet20",
                 description = "Architectures or model folders (an imported ONNX network), comma-separated (default "
                         + "${DEFAULT-VALUE}). A folder's network is trained from fresh weights at its own input shape.")
@@ -127,6 +130,11 @@ final class BenchCommand implements Runnable {
         @Option(names = "--out", defaultValue = "target/bench-train.json", description = "JSON output (default ${DEFAULT-VALUE}).")
         Path out;
 
+        @Option(names = "--trace", description = "Also write libtorch's profiler trace (Chrome trace JSON, open in "
+                + "chrome://tracing or Perfetto) of " + TRACED_STEPS + " steps run after the measured ones, to this "
+                + "file (one model only): where a step's time goes, op by op.")
+        Path trace;
+
         @Mixin
         Main.CommonOptions common;
 
@@ -134,6 +142,9 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             if (steps < 1 || warmup < 0) {
                 throw new UsageException("--steps must be >= 1 and --warmup >= 0");
+            }
+            if (trace != null && models.size() != 1) {
+                throw new UsageException("--trace profiles one model: give one --model");
             }
             Device dev = Devices.resolve(device);
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -163,7 +174,8 @@ final class BenchCommand implements Runnable {
         }
 
         private Map<String, Object> measure(String id, Graph graph, Dataset ds, Device dev) throws Exception {
-            ImageSet train = samples(ds.train(), (steps + warmup) * batchSize);
+            int traced = trace == null ? 0 : TRACED_STEPS;
+            ImageSet train = samples(ds.train(), (steps + warmup + traced) * batchSize);
             Normalization norm = Normalization.of(ds.train());
             double[] ms;
             double evalRate;
@@ -171,7 +183,8 @@ final class BenchCommand implements Runnable {
                 Engine.getInstance().setRandomSeed(1);
                 Network net = new Network(graph);
                 net.initialize(m);
-                ms = stepTimes(net, m, train, norm, batchSize, warmup, steps, new TrainingLoop.StepHook() {});
+                ms = stepTimes(net, m, train, norm, batchSize, warmup, steps,
+                        trace == null ? new TrainingLoop.StepHook() {} : StepTrace.after(warmup + steps, traced, trace));
                 Evaluation.of(net, m, ds.test().select(Subsets.range(Math.min(1000, ds.test().count()))), norm);
                 long t0 = System.nanoTime();
                 Evaluation ev = Evaluation.of(net, m, ds.test(), norm);

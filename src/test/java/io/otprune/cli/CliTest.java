@@ -158,4 +158,20 @@ class CliTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("model.json").contains("no architecture").doesNotContain("\tat ");
     }
+
+    @Test
+    void benchTrainTracesStepsOpByOp() throws Exception {
+        Path json = tmp.resolve("bench.json");
+        Path trace = tmp.resolve("trace/steps.json");
+        Result r = run("bench", "train", "--model", "mlp-300-100", "--steps", "2", "--warmup", "0", "--batch-size", "16",
+                "--out", json.toString(), "--trace", trace.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        String t = Files.readString(trace);
+        // forward and backward ops of the traced steps, with their input shapes
+        assertThat(t).contains("aten::").contains("autograd::engine::evaluate_function").contains("\"shape\"");
+        assertThat(Files.readString(json)).contains("medianMsPerStep");
+        Result two = run("bench", "train", "--model", "mlp-300-100,lenet5", "--trace", trace.toString());
+        assertThat(two.code()).isEqualTo(2);
+        assertThat(two.err()).contains("one --model");
+    }
 }
