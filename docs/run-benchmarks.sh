@@ -130,6 +130,23 @@ if [[ $step == all || $step == onnx ]]; then
     done
   fi
 fi
+if [[ $step == train-vs-torch ]]; then
+  # issue 14: the workbench's training step on the imported resnet18 (BN kept, fresh weights) against PyTorch's on
+  # torchvision's resnet18 (Debian's python3-torch, 2 threads): same input 3x32x32, batch 64, SGD with momentum and
+  # weight decay. Separate processes in alternation (who goes first alternates), TRAIN_STEP_ROUNDS rounds, medians
+  # of 20 steps each; the table is written beside the JSONs. Needs the large export (make-fixtures.py --large).
+  O=$R/train-step-vs-torch; rm -rf $O; mkdir -p $O
+  $J import ${ONNX_LARGE:-/tmp/onnx-large}/resnet18_bn.onnx --out $O/resnet18_bn > $O/import.log 2>&1
+  wb() { $J bench train --model $O/resnet18_bn --data fashion-mnist-small --batch-size 64 --steps 20 --warmup 3 \
+    --out $O/wb-$1.json > $O/wb-$1.log 2>&1; }
+  pt() { /usr/bin/python3 docs/onnx/torch-train-step.py --arch resnet18 --threads 2 --batch 64 --steps 20 --warmup 3 \
+    > $O/pt-$1.json; }
+  for r in $(seq 1 ${TRAIN_STEP_ROUNDS:-9}); do
+    if (( r % 2 )); then wb $r; pt $r; else pt $r; wb $r; fi
+  done
+  rm -rf $O/resnet18_bn
+  /usr/bin/python3 docs/onnx/train-step-table.py $O | tee $O/table.md
+fi
 if [[ $step == all || $step == gui ]]; then
   # the window's own figures (issue: workbench window): launch time, FX pulse time, FX task delay, UI work and threads' CPU during a run, and
   # training throughput with the window and live charts vs the CLI running the very command the window wrote in
