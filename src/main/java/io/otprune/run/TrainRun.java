@@ -43,88 +43,113 @@ public final class TrainRun {
             Consumer<RunEvent> listener, RunControl control)
             throws IOException, DatasetException, ModelFormatException, RunCancelledException, DivergenceException {
         io.otprune.train.GradMode.offOnThisThread();
-        // Everything that can refuse the run (model, data, classes, normalisation) is checked before the run
-        // folder exists: nothing is written on refusal.
-        Path modelPath = Path.of(cfg.model());
-        ModelInfo continued = Files.isDirectory(modelPath) ? ModelStore.readInfo(modelPath) : null;
-        DataOptions opt = cfg.dataOptions();
-        if (continued != null) {
-            Graph g = continued.graph();
-            opt = opt.withShape(new ImageShape(g.inChannels(), g.height(), g.width()));
-        }
-        Dataset data = Datasets.load(cfg.data(), opt, control);
-        if (continued != null) {
-            data.requireClasses(continued.graph().classes(), cfg.model());
-        }
-        Normalization given = continued != null ? continued.normalization() : opt.normalization();
-        if (given != null) {
-            given.requireChannels(data.shape().channels());
-        }
-        Device device = Devices.resolve(cfg.device());
-        if (exportModel != null && Files.exists(exportModel) && !io.otprune.util.Files2.isAbsentOrEmptyDir(exportModel)) {
-            throw new IOException(exportModel + " exists and is not empty (models are never overwritten in place)");
-        }
+        Inputs in = Inputs.check(cfg, exportModel, control);
         try (RunDirectory dir = RunDirectory.create(out, force);
-                NDManager manager = NDManager.newBaseManager(device)) {
+                NDManager manager = NDManager.newBaseManager(in.device())) {
             dir.writeRunJson(cfg, Versions.all());
             Consumer<RunEvent> events = dir.events(listener);
             Engine.getInstance().setRandomSeed((int) cfg.seed());
-            Network net;
-            Normalization norm;
-            String name;
-            String denseFrom = null;
-            if (continued != null) {
-                ModelStore.Loaded loaded = ModelStore.load(modelPath, manager);
-                net = loaded.network();
-                norm = loaded.info().normalization();
-                name = loaded.info().name();
-                denseFrom = modelPath.toString();
-                // said first: "lenet5" names both a zoo architecture and, here, a folder, and the folder wins
-                events.accept(new RunEvent.Message("info", "continuing the trained weights of the model folder "
-                        + modelPath.toAbsolutePath() + " (a folder, not a fresh zoo network)"));
-            } else {
-                name = Architectures.canonical(cfg.model());
-                net = new Network(Architectures.graph(name, data.shape().channels(), data.shape().height(),
-                        data.shape().width(), data.numClasses()));
-                net.initialize(manager);
-                norm = given != null ? given : Normalization.of(data.trainImages());
-            }
+            Start start = Start.of(cfg, in, manager, events);
+            Network net = start.net();
+            Dataset data = in.data();
             events.accept(new RunEvent.Message("info", describe(data)));
             for (String note : data.notes()) {
                 events.accept(new RunEvent.Message("info", "data: " + note));
             }
             events.accept(new RunEvent.Phase("train", String.format("%s on %s, %d epochs, %s, %,d params",
-                    name, data.id(), cfg.epochs(), device, net.paramCount())));
-            TrainConfig tc = trainConfig(cfg, new Batches(data.trainImages(), norm, cfg.batchSize()).count(),
-                    continued == null);
+                    start.name(), data.id(), cfg.epochs(), in.device(), net.paramCount())));
+            TrainConfig tc = trainConfig(cfg, new Batches(data.trainImages(), start.norm(), cfg.batchSize()).count(),
+                    in.continued() == null);
             TrainingLoop.Result r;
             try {
-                r = new TrainingLoop(net, manager, data.trainImages(), data.testImages(), norm, tc, events, control,
-                        "train").withAugmentation(opt.augmentation(cfg.seed())).run();
+                r = new TrainingLoop(net, manager, data.trainImages(), data.testImages(), start.norm(), tc, events,
+                        control, "train").withAugmentation(in.options().augmentation(cfg.seed())).run();
             } catch (DivergenceException e) {
                 events.accept(new RunEvent.Failed(e.getMessage()));
                 throw e;
             }
-            double testAcc = r.test() == null ? Double.NaN : r.test().accuracy();
-            ModelInfo info = ModelInfo.builder().name(name).network(net.graph()).classNames(data.classNames())
-                    .dataset(data.id()).normalization(norm).testAccuracy(testAcc)
-                    .testSamples(data.testImages().count()).denseTestAccuracy(testAcc).trainingCommand(cfg.command())
-                    .seed(cfg.seed()).versions(Versions.all()).createdAt(Instant.now().toString()).build();
-            ModelStore.save(dir.modelDir(), net, info, false);
-            if (exportModel != null) {
-                ModelStore.save(exportModel, net, info, false);
-            }
-            Summary s = new Summary(name, data.id(), r.epochs(), r.trainLoss(), r.trainAccuracy(),
-                    r.test() == null ? Double.NaN : r.test().loss(), testAcc, data.testImages().count(),
-                    net.paramCount(), net.macs(), r.seconds(), r.samplesPerSecond(), device.toString(),
-                    dir.modelDir().toString());
-            dir.writeSummary(s);
-            events.accept(new RunEvent.Phase("done", String.format("test accuracy %.2f%%", 100 * testAcc)));
-            if (denseFrom != null) {
-                events.accept(new RunEvent.Message("info", "continued from " + denseFrom));
+            Summary s = save(cfg, in, start, r, dir, exportModel);
+            events.accept(new RunEvent.Phase("done", String.format("test accuracy %.2f%%", 100 * s.testAccuracy())));
+            if (in.continued() != null) {
+                events.accept(new RunEvent.Message("info", "continued from " + Path.of(cfg.model())));
             }
             return s;
         }
+    }
+
+    /**
+     * What the run reads, checked before the run folder exists (model, data, classes, normalisation, the export
+     * folder): nothing is written on refusal. {@code continued} is the model folder's info when the run continues
+     * one, else null (a fresh zoo network).
+     */
+    private record Inputs(ModelInfo continued, DataOptions options, Dataset data, Normalization given, Device device) {
+        static Inputs check(TrainRunConfig cfg, Path exportModel, RunControl control)
+                throws IOException, DatasetException, ModelFormatException {
+            Path modelPath = Path.of(cfg.model());
+            ModelInfo continued = Files.isDirectory(modelPath) ? ModelStore.readInfo(modelPath) : null;
+            DataOptions opt = cfg.dataOptions();
+            if (continued != null) {
+                Graph g = continued.graph();
+                opt = opt.withShape(new ImageShape(g.inChannels(), g.height(), g.width()));
+            }
+            Dataset data = Datasets.load(cfg.data(), opt, control);
+            if (continued != null) {
+                data.requireClasses(continued.graph().classes(), cfg.model());
+            }
+            Normalization given = continued != null ? continued.normalization() : opt.normalization();
+            if (given != null) {
+                given.requireChannels(data.shape().channels());
+            }
+            Device device = Devices.resolve(cfg.device());
+            if (exportModel != null && Files.exists(exportModel)
+                    && !io.otprune.util.Files2.isAbsentOrEmptyDir(exportModel)) {
+                throw new IOException(exportModel + " exists and is not empty (models are never overwritten in place)");
+            }
+            return new Inputs(continued, opt, data, given, device);
+        }
+    }
+
+    /** The network the run starts from: the model folder's trained weights, or a fresh zoo network. */
+    private record Start(Network net, Normalization norm, String name) {
+        static Start of(TrainRunConfig cfg, Inputs in, NDManager manager, Consumer<RunEvent> events)
+                throws IOException, ModelFormatException {
+            if (in.continued() != null) {
+                Path modelPath = Path.of(cfg.model());
+                ModelStore.Loaded loaded = ModelStore.load(modelPath, manager);
+                // said first: "lenet5" names both a zoo architecture and, here, a folder, and the folder wins
+                events.accept(new RunEvent.Message("info", "continuing the trained weights of the model folder "
+                        + modelPath.toAbsolutePath() + " (a folder, not a fresh zoo network)"));
+                return new Start(loaded.network(), loaded.info().normalization(), loaded.info().name());
+            }
+            Dataset data = in.data();
+            String name = Architectures.canonical(cfg.model());
+            Network net = new Network(Architectures.graph(name, data.shape().channels(), data.shape().height(),
+                    data.shape().width(), data.numClasses()));
+            net.initialize(manager);
+            return new Start(net, in.given() != null ? in.given() : Normalization.of(data.trainImages()), name);
+        }
+    }
+
+    /** Saves the trained model (in the run folder, and to {@code exportModel} when given) and the run's summary. */
+    private static Summary save(TrainRunConfig cfg, Inputs in, Start start, TrainingLoop.Result r, RunDirectory dir,
+            Path exportModel) throws IOException {
+        Dataset data = in.data();
+        Network net = start.net();
+        double testAcc = r.test() == null ? Double.NaN : r.test().accuracy();
+        ModelInfo info = ModelInfo.builder().name(start.name()).network(net.graph()).classNames(data.classNames())
+                .dataset(data.id()).normalization(start.norm()).testAccuracy(testAcc)
+                .testSamples(data.testImages().count()).denseTestAccuracy(testAcc).trainingCommand(cfg.command())
+                .seed(cfg.seed()).versions(Versions.all()).createdAt(Instant.now().toString()).build();
+        ModelStore.save(dir.modelDir(), net, info, false);
+        if (exportModel != null) {
+            ModelStore.save(exportModel, net, info, false);
+        }
+        Summary s = new Summary(start.name(), data.id(), r.epochs(), r.trainLoss(), r.trainAccuracy(),
+                r.test() == null ? Double.NaN : r.test().loss(), testAcc, data.testImages().count(),
+                net.paramCount(), net.macs(), r.seconds(), r.samplesPerSecond(), in.device().toString(),
+                dir.modelDir().toString());
+        dir.writeSummary(s);
+        return s;
     }
 
     /** The loop's settings: the run's, with a warm-up when the weights are fresh ({@link TrainConfig#freshWarmup}). */
