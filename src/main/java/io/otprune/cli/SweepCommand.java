@@ -7,6 +7,7 @@ import io.otprune.run.PruneRunConfig;
 import io.otprune.run.PruneSummary;
 import io.otprune.train.RunControl;
 import io.otprune.util.Files2;
+import io.otprune.util.SeedStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -164,20 +165,29 @@ final class SweepCommand implements Callable<Integer> {
         }
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Data %s, %s %s budget, %s scope, temperature %s, %d+%d epochs (prune+fine-tune), "
-                + "means over seeds %s.%n%n", data, granularity, budget, scope, temperature, pruneEpochs,
-                finetuneEpochs, seeds));
+                + "means over seeds %s (± their sample standard deviation).%n%n", data, granularity, budget, scope,
+                temperature, pruneEpochs, finetuneEpochs, seeds));
         md.append("| model | method | target | dense acc | final acc | Δ vs dense | achieved | hardening gap | min |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (List<Row> g : groups.values()) {
             Row f = g.get(0);
             double dense = g.stream().mapToDouble(Row::dense).average().orElse(Double.NaN);
-            double fin = g.stream().mapToDouble(Row::finalAcc).average().orElse(Double.NaN);
+            SeedStats fin = SeedStats.of(g.stream().mapToDouble(Row::finalAcc).toArray());
+            SeedStats loss = SeedStats.of(g.stream().mapToDouble(r -> r.finalAcc() - r.dense()).toArray());
             double ach = g.stream().mapToDouble(Row::achieved).average().orElse(Double.NaN);
             double gap = g.stream().mapToDouble(Row::gap).average().orElse(Double.NaN);
             double min = g.stream().mapToDouble(Row::minutes).average().orElse(Double.NaN);
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %+.2f | %.6f | %+.2f | %.1f |%n",
-                    f.model(), f.method(), f.target(), 100 * dense, 100 * fin, 100 * (fin - dense), ach, 100 * gap, min));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %s | %s%s | %.6f | %+.2f | %.1f |%n",
+                    f.model(), f.method(), f.target(), 100 * dense, fin.points(), loss.mean() >= 0 ? "+" : "",
+                    loss.points(), ach, 100 * gap, min));
         }
+        Map<String, Map<String, SeedStats>> cells = new LinkedHashMap<>();
+        for (List<Row> g : groups.values()) {
+            Row f = g.get(0);
+            cells.computeIfAbsent(String.format(Locale.ROOT, "%s | %.2f", f.model(), f.target()),
+                    k -> new LinkedHashMap<>()).put(f.method(), SeedStats.of(g.stream().mapToDouble(Row::finalAcc).toArray()));
+        }
+        md.append(rankingTable(cells));
         if (!granularity.startsWith("unstructured")) {
             md.append("\nCompact models: achieved sparsities, depth (weighted layers on the longest path), size and "
                     + "CPU latency (median ms) before → after, means over seeds.\n\n");
@@ -206,6 +216,36 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         Files2.writeAtomically(out.resolve("results.md"), md.toString());
+    }
+
+    /**
+     * Per cell ("model | target"), DTP against the best other method by mean final accuracy, and whether the
+     * difference exceeds the seeds' spread ({@link SeedStats#separatedFrom}); empty when DTP or every other method
+     * is missing from the sweep.
+     */
+    static String rankingTable(Map<String, Map<String, SeedStats>> cells) {
+        StringBuilder md = new StringBuilder();
+        for (Map.Entry<String, Map<String, SeedStats>> cell : cells.entrySet()) {
+            SeedStats dtp = cell.getValue().get("dtp");
+            Map.Entry<String, SeedStats> best = cell.getValue().entrySet().stream()
+                    .filter(e -> !e.getKey().equals("dtp"))
+                    .max(java.util.Comparator.comparingDouble(e -> e.getValue().mean())).orElse(null);
+            if (dtp == null || best == null) {
+                continue;
+            }
+            if (md.length() == 0) {
+                md.append("\nDTP against the best other method in each cell (final accuracy; a difference counts "
+                        + "when it exceeds the two standard deviations together).\n\n");
+                md.append("| model | target | dtp | best other | its acc | dtp − best | verdict |\n");
+                md.append("|---|---:|---:|---|---:|---:|---|\n");
+            }
+            double diff = dtp.mean() - best.getValue().mean();
+            String verdict = !dtp.separatedFrom(best.getValue()) ? "within the seed spread"
+                    : diff > 0 ? "DTP leads" : "DTP behind";
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %+.2f | %s |%n", cell.getKey(), dtp.points(),
+                    best.getKey(), best.getValue().points(), 100 * diff, verdict));
+        }
+        return md.toString();
     }
 
     private static double mean(List<Row> g, java.util.function.ToDoubleFunction<PruneSummary> f) {
