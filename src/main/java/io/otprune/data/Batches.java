@@ -159,37 +159,40 @@ public final class Batches {
         private int taken;
 
         private Loader(int[] order, int epoch, Augmentation augmentation, ReaderControl control) {
-            thread = new Thread(() -> {
-                try {
-                    for (int b = 0; b < count(); b++) {
-                        control.awaitResumed();
-                        if (closed) {
-                            return;
-                        }
-                        if (control.isCancelled()) {
-                            queue.put(CANCELLED);
-                            return;
-                        }
-                        HostBatch batch = host(order, b, augmentation, epoch);
-                        while (!queue.offer(batch, 50, TimeUnit.MILLISECONDS)) {
-                            if (closed) {
-                                return;
-                            }
-                        }
+            thread = new Thread(() -> fill(order, epoch, augmentation, control), "otprune-batch-loader");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** The loader thread: the epoch's batches into the queue, then a cancellation mark or a failure if any. */
+        private void fill(int[] order, int epoch, Augmentation augmentation, ReaderControl control) {
+            try {
+                for (int b = 0; b < count(); b++) {
+                    control.awaitResumed();
+                    if (closed) {
+                        return;
+                    }
+                    if (control.isCancelled()) {
+                        queue.put(CANCELLED);
+                        return;
+                    }
+                    HostBatch batch = host(order, b, augmentation, epoch);
+                    while (!queue.offer(batch, 50, TimeUnit.MILLISECONDS)) {
                         if (closed) {
                             return;
                         }
                     }
-                } catch (InterruptedException e) {
-                    // closed by the training thread: the epoch is over
-                } catch (RuntimeException e) {
-                    queue.offer(new Failed(e));
-                } catch (Error e) {
-                    queue.offer(new Failed(new IllegalStateException(e.toString(), e)));
+                    if (closed) {
+                        return;
+                    }
                 }
-            }, "otprune-batch-loader");
-            thread.setDaemon(true);
-            thread.start();
+            } catch (InterruptedException e) {
+                // closed by the training thread: the epoch is over
+            } catch (RuntimeException e) {
+                queue.offer(new Failed(e));
+            } catch (Error e) {
+                queue.offer(new Failed(new IllegalStateException(e.toString(), e)));
+            }
         }
 
         /**
