@@ -189,33 +189,40 @@ final class SweepCommand implements Callable<Integer> {
         }
         md.append(rankingTable(cells));
         if (!granularity.startsWith("unstructured")) {
-            md.append("\nCompact models: achieved sparsities, depth (weighted layers on the longest path), size and "
-                    + "CPU latency (median ms) before → after, means over seeds.\n\n");
-            md.append("| model | method | target | param sp. | FLOP sp. | depth | params after | file KiB before → after "
-                    + "| batch 1 ms | batch 256 ms | b256 speed-up | compact max diff |\n");
-            md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-            for (List<Row> g : groups.values()) {
-                Row f = g.get(0);
-                md.append(String.format(Locale.ROOT,
-                        "| %s | %s | %.2f | %.4f | %.4f | %s | %,.0f | %,.0f → %,.0f | %.2f → %.2f | %.1f → %.1f | %.2f× | %.1e |%n",
-                        f.model(), f.method(), f.target(),
-                        mean(g, m -> m.achievedParamSparsity()), mean(g, m -> m.achievedFlopSparsity()),
-                        f.sum().structure() == null ? "" : String.format(Locale.ROOT, "%d → %.1f",
-                                f.sum().structure().depthBefore(), mean(g, m -> m.structure().depthAfter())),
-                        mean(g, m -> m.paramsAfter()),
-                        mean(g, m -> m.speedBefore() == null ? Double.NaN : m.speedBefore().fileBytes() / 1024.0),
-                        mean(g, m -> m.speedAfter() == null ? Double.NaN : m.speedAfter().fileBytes() / 1024.0),
-                        mean(g, m -> m.speedBefore() == null ? Double.NaN : m.speedBefore().batch1Ms()),
-                        mean(g, m -> m.speedAfter() == null ? Double.NaN : m.speedAfter().batch1Ms()),
-                        mean(g, m -> m.speedBefore() == null ? Double.NaN : m.speedBefore().batch256Ms()),
-                        mean(g, m -> m.speedAfter() == null ? Double.NaN : m.speedAfter().batch256Ms()),
-                        mean(g, m -> m.speedAfter() == null ? Double.NaN
-                                : m.speedBefore().batch256Ms() / m.speedAfter().batch256Ms()),
-                        g.stream().map(Row::sum).map(PruneSummary::compactMaxAbsDiff)
-                                .mapToDouble(d -> d == null ? Double.NaN : d).max().orElse(Double.NaN)));
-            }
+            md.append(compactTable(groups));
         }
         Files2.writeAtomically(out.resolve("results.md"), md.toString());
+    }
+
+    /** The structured runs' compact models: achieved sparsities, depth, size and latency, means over seeds. */
+    private static String compactTable(Map<String, List<Row>> groups) {
+        StringBuilder md = new StringBuilder();
+        md.append("\nCompact models: achieved sparsities, depth (weighted layers on the longest path), size and "
+                + "CPU latency (median ms) before → after, means over seeds.\n\n");
+        md.append("| model | method | target | param sp. | FLOP sp. | depth | params after | file KiB before → after "
+                + "| batch 1 ms | batch 256 ms | b256 speed-up | compact max diff |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (List<Row> g : groups.values()) {
+            Row f = g.get(0);
+            md.append(String.format(Locale.ROOT,
+                    "| %s | %s | %.2f | %.4f | %.4f | %s | %,.0f | %,.0f → %,.0f | %.2f → %.2f | %.1f → %.1f | %.2f× | %.1e |%n",
+                    f.model(), f.method(), f.target(),
+                    mean(g, m -> m.achievedParamSparsity()), mean(g, m -> m.achievedFlopSparsity()),
+                    f.sum().structure() == null ? "" : String.format(Locale.ROOT, "%d → %.1f",
+                            f.sum().structure().depthBefore(), mean(g, m -> m.structure().depthAfter())),
+                    mean(g, m -> m.paramsAfter()),
+                    mean(g, m -> m.speedBefore() == null ? Double.NaN : m.speedBefore().fileBytes() / 1024.0),
+                    mean(g, m -> m.speedAfter() == null ? Double.NaN : m.speedAfter().fileBytes() / 1024.0),
+                    mean(g, m -> m.speedBefore() == null ? Double.NaN : m.speedBefore().batch1Ms()),
+                    mean(g, m -> m.speedAfter() == null ? Double.NaN : m.speedAfter().batch1Ms()),
+                    mean(g, m -> m.speedBefore() == null ? Double.NaN : m.speedBefore().batch256Ms()),
+                    mean(g, m -> m.speedAfter() == null ? Double.NaN : m.speedAfter().batch256Ms()),
+                    mean(g, m -> m.speedAfter() == null ? Double.NaN
+                            : m.speedBefore().batch256Ms() / m.speedAfter().batch256Ms()),
+                    g.stream().map(Row::sum).map(PruneSummary::compactMaxAbsDiff)
+                            .mapToDouble(d -> d == null ? Double.NaN : d).max().orElse(Double.NaN)));
+        }
+        return md.toString();
     }
 
     /**
