@@ -46,8 +46,8 @@ final class DataFlags {
         if (!(testFraction > 0 && testFraction < 1)) {
             throw new UsageException("--test-fraction must be in (0, 1), got " + testFraction);
         }
-        return new DataOptions(null, bad, load, cifarLabels.equals("coarse"), testFraction, splitSeed, false,
-                io.otprune.data.Augmentation.DEFAULT_PADDING, null);
+        return DataOptions.builder().onBadImage(bad).loading(load).coarseLabels(cifarLabels.equals("coarse"))
+                .testFraction(testFraction).splitSeed(splitSeed).build();
     }
 
     /** Training-only data options: augmentation and given normalisation constants. */
@@ -80,8 +80,7 @@ final class DataFlags {
                     throw new UsageException(e.getMessage());
                 }
             }
-            return new DataOptions(o.shape(), o.onBadImage(), o.loading(), o.coarseLabels(), o.testFraction(),
-                    o.splitSeed(), augment, augmentPadding, norm);
+            return o.toBuilder().augment(augment).augmentPadding(augmentPadding).normalization(norm).build();
         }
 
         String commandFlags() {

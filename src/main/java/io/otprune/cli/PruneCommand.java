@@ -141,9 +141,8 @@ final class PruneCommand implements Callable<Integer> {
             if (floorsFit) {
                 pc = fitFloors(pc);
             }
-            io.otprune.data.DataOptions o = dataFlags.options();
-            io.otprune.data.DataOptions dataOptions = new io.otprune.data.DataOptions(null, o.onBadImage(), o.loading(),
-                    o.coarseLabels(), o.testFraction(), o.splitSeed(), augment, augmentPadding, null);
+            io.otprune.data.DataOptions dataOptions = dataFlags.options().toBuilder().augment(augment)
+                    .augmentPadding(augmentPadding).build();
             return PruneRunConfig.builder().model(model.toString()).data(data).prune(pc).pruneEpochs(pruneEpochs)
                     .finetuneEpochs(finetuneEpochs).learningRate(lr).batchSize(batchSize).seed(seed).device(device)
                     .dataOptions(dataOptions).build();

@@ -24,8 +24,8 @@ public record DataOptions(ImageShape shape, BadImages onBadImage, Loading loadin
     public static final double DEFAULT_TEST_FRACTION = 0.2;
     public static final long DEFAULT_SPLIT_SEED = 1;
 
-    public static final DataOptions DEFAULTS = new DataOptions(null, BadImages.FAIL, Loading.AUTO, false,
-            DEFAULT_TEST_FRACTION, DEFAULT_SPLIT_SEED, false, Augmentation.DEFAULT_PADDING, null);
+    /** Every option at its default: the data's own shape, stop on a bad image, loading chosen by size, … */
+    public static final DataOptions DEFAULTS = builder().build();
 
     public DataOptions {
         onBadImage = onBadImage == null ? BadImages.FAIL : onBadImage;
@@ -40,8 +40,47 @@ public record DataOptions(ImageShape shape, BadImages onBadImage, Loading loadin
 
     /** The same options bringing images to {@code s} (a model's input). */
     public DataOptions withShape(ImageShape s) {
-        return new DataOptions(s, onBadImage, loading, coarseLabels, testFraction, splitSeed, augment, augmentPadding,
-                normalization);
+        return toBuilder().shape(s).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().shape(shape).onBadImage(onBadImage).loading(loading).coarseLabels(coarseLabels)
+                .testFraction(testFraction).splitSeed(splitSeed).augment(augment).augmentPadding(augmentPadding)
+                .normalization(normalization);
+    }
+
+    /** Starts from the defaults (see the fields of the record). */
+    public static final class Builder {
+        private ImageShape shape;
+        private BadImages onBadImage = BadImages.FAIL;
+        private Loading loading = Loading.AUTO;
+        private boolean coarseLabels;
+        private double testFraction = DEFAULT_TEST_FRACTION;
+        private long splitSeed = DEFAULT_SPLIT_SEED;
+        private boolean augment;
+        private int augmentPadding = Augmentation.DEFAULT_PADDING;
+        private Normalization normalization;
+
+        private Builder() {}
+
+        public Builder shape(ImageShape v) { shape = v; return this; }
+        public Builder onBadImage(BadImages v) { onBadImage = v; return this; }
+        public Builder loading(Loading v) { loading = v; return this; }
+        public Builder coarseLabels(boolean v) { coarseLabels = v; return this; }
+        public Builder testFraction(double v) { testFraction = v; return this; }
+        public Builder splitSeed(long v) { splitSeed = v; return this; }
+        public Builder augment(boolean v) { augment = v; return this; }
+        public Builder augmentPadding(int v) { augmentPadding = v; return this; }
+        public Builder normalization(Normalization v) { normalization = v; return this; }
+
+        public DataOptions build() {
+            return new DataOptions(shape, onBadImage, loading, coarseLabels, testFraction, splitSeed, augment,
+                    augmentPadding, normalization);
+        }
     }
 
     /** The training augmentation these options ask for, seeded with the run's seed. */

@@ -80,7 +80,7 @@ class DataFormatsTest {
     @Test
     void streamedAndInMemoryReadTheSameBatches() throws Exception {
         Path root = pngSplitFolders(3);
-        DataOptions stream = new DataOptions(null, null, DataOptions.Loading.STREAM, false, 0.2, 1, false, 4, null);
+        DataOptions stream = DataOptions.builder().loading(DataOptions.Loading.STREAM).build();
         Dataset s = Datasets.load(root.toString(), stream, ReaderControl.NONE);
         Dataset m = Datasets.load(root.toString());
         assertThat(s.inMemory()).isFalse();
@@ -114,7 +114,7 @@ class DataFormatsTest {
         assertThat(d.testImages().classCounts(2)).containsExactly(2, 2);
         assertThat(d.trainImages().classCounts(2)).containsExactly(8, 8);
         assertThat(Datasets.load(root.toString()).test()).isEqualTo(d.test());
-        DataOptions other = new DataOptions(null, null, null, false, 0.5, 9, false, 4, null);
+        DataOptions other = DataOptions.builder().testFraction(0.5).splitSeed(9).build();
         assertThat(Datasets.load(root.toString(), other, ReaderControl.NONE).testImages().classCounts(2))
                 .containsExactly(5, 5);
         // JPEG is lossy, but a flat colour comes back close
@@ -185,7 +185,7 @@ class DataFormatsTest {
         CifarFiles.writeCifar10(dir, train, test, names);
         assertThat(Datasets.detect(dir)).isEqualTo(DataKind.CIFAR10);
         for (DataOptions.Loading l : DataOptions.Loading.values()) {
-            Dataset d = Datasets.load(dir.toString(), new DataOptions(null, null, l, false, 0.2, 1, false, 4, null),
+            Dataset d = Datasets.load(dir.toString(), DataOptions.builder().loading(l).build(),
                     ReaderControl.NONE);
             assertThat(d.kind()).isEqualTo(DataKind.CIFAR10);
             assertThat(d.classNames()).isEqualTo(names);
@@ -227,7 +227,7 @@ class DataFormatsTest {
         assertThat(fine.trainImages().label(2)).isEqualTo(12);
         assertThat(fine.train().images()[2 * 3072]).isEqualTo((byte) 2);
         Dataset coarse = Datasets.load(dir.toString(),
-                new DataOptions(null, null, null, true, 0.2, 1, false, 4, null), ReaderControl.NONE);
+                DataOptions.builder().coarseLabels(true).build(), ReaderControl.NONE);
         assertThat(coarse.numClasses()).isEqualTo(20);
         assertThat(coarse.trainImages().label(1)).isEqualTo(1);
     }
@@ -388,7 +388,7 @@ class DataFormatsTest {
         assertThatThrownBy(() -> Datasets.load(root.toString())).isInstanceOf(DatasetException.class)
                 .hasMessageContaining("3 of 12 images cannot be read").hasMessageContaining("1.png")
                 .hasMessageContaining("--on-bad-image skip").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
-        DataOptions skip = new DataOptions(null, DataOptions.BadImages.SKIP, null, false, 0.2, 1, false, 4, null);
+        DataOptions skip = DataOptions.builder().onBadImage(DataOptions.BadImages.SKIP).build();
         Dataset d = Datasets.load(root.toString(), skip, ReaderControl.NONE);
         assertThat(d.trainImages().count()).isEqualTo(4);
         assertThat(d.testImages().count()).isEqualTo(5);

@@ -62,7 +62,7 @@ class SampleOrderTest {
         Dataset d = new Dataset("random", "random images", train, test, List.of("a", "b", "c"));
         ImageFolder.writePng(tmp, d);
         for (DataOptions.Loading l : DataOptions.Loading.values()) {
-            DataOptions o = new DataOptions(null, null, l, false, 0.2, 1, false, 4, null);
+            DataOptions o = DataOptions.builder().loading(l).build();
             Dataset folder = Datasets.load(tmp.toString(), o, ReaderControl.NONE);
             // read class by class: another order than the set's, the same images
             assertThat(folder.train()).isNotEqualTo(train);
