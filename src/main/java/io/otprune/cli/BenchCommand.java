@@ -332,14 +332,23 @@ final class BenchCommand implements Runnable {
         @Option(names = "--out", defaultValue = "target/bench-overhead.json", description = "JSON output (default ${DEFAULT-VALUE}).")
         Path out;
 
+        @Option(names = "--trace", description = "Also write libtorch's profiler trace (Chrome trace JSON) of "
+                + Train.TRACED_STEPS + " steps of the DTP variant (one Sinkhorn iteration), run after the measured "
+                + "ones, to this file (one model only): which of DTP's ops cost what next to the network's own.")
+        Path trace;
+
         @Mixin
         Main.CommonOptions common;
 
         @Override
         public Integer call() throws Exception {
+            if (trace != null && models.size() != 1) {
+                throw new UsageException("--trace profiles one model: give one --model");
+            }
             Dataset ds = Datasets.load(Datasets.FASHION_SMALL);
             Normalization norm = Normalization.of(ds.train());
-            ImageSet train = samples(ds.train(), (steps + warmup) * batchSize);
+            int traced = trace == null ? 0 : Train.TRACED_STEPS;
+            ImageSet train = samples(ds.train(), (steps + warmup + traced) * batchSize);
             List<Map<String, Object>> rows = new ArrayList<>();
             System.out.printf("%-10s %-26s %10s %8s%n", "model", "variant", "ms/step", "ratio");
             for (String id : models) {
@@ -365,6 +374,9 @@ final class BenchCommand implements Runnable {
                                     : new io.otprune.prune.DtpEngine(units, io.otprune.prune.Problems.build(
                                             units.sets(), pc.budget(), pc.scope(), pc.keptFraction()), pc, m,
                                             runSteps, e -> {});
+                        }
+                        if (trace != null && variant.startsWith("dtp (1")) {
+                            hook = TrainingLoop.StepHook.both(hook, StepTrace.after(warmup + steps, traced, trace));
                         }
                         med = median(stepTimes(net, m, train, norm, batchSize, warmup, steps, hook));
                     }

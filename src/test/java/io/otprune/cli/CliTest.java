@@ -174,4 +174,19 @@ class CliTest {
         assertThat(two.code()).isEqualTo(2);
         assertThat(two.err()).contains("one --model");
     }
+
+    @Test
+    void benchOverheadTracesTheDtpSteps() throws Exception {
+        Path json = tmp.resolve("overhead.json");
+        Path trace = tmp.resolve("trace/dtp.json");
+        Result r = run("bench", "overhead", "--model", "mlp-300-100", "--steps", "2", "--warmup", "0",
+                "--batch-size", "16", "--out", json.toString(), "--trace", trace.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        // the DTP variant's own ops are in it: the soft mask's sigmoid and its backward
+        assertThat(Files.readString(trace)).contains("aten::sigmoid").contains("SigmoidBackward0");
+        assertThat(Files.readString(json)).contains("dtp (1 Sinkhorn iteration)");
+        Result two = run("bench", "overhead", "--model", "mlp-300-100,lenet5", "--trace", trace.toString());
+        assertThat(two.code()).isEqualTo(2);
+        assertThat(two.err()).contains("one --model");
+    }
 }
