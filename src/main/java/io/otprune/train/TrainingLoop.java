@@ -196,83 +196,116 @@ public final class TrainingLoop {
             nameOf.put(p.getValue().getId(), p.getKey());
             idOf.put(p.getKey(), p.getValue().getId());
         }
-        int globalStep = 0;
-        double lastLoss = Double.NaN, lastAcc = Double.NaN;
-        Evaluation lastTest = null;
-        long samplesSeen = 0;
-        int firstEpoch = 1;
+        Progress progress = new Progress();
         if (resumeEpochs > 0) {
             optimizer.restore(resumeState, "opt.", idOf, manager);
-            firstEpoch = resumeEpochs + 1;
-            globalStep = resumeEpochs * perEpoch;
-            lastLoss = resumeState.getDouble("loop.trainLoss");
-            lastAcc = resumeState.getDouble("loop.trainAccuracy");
-            if (resumeState.has("loop.testAccuracy")) {
-                // the checkpoint keeps the last evaluation's figures, not its confusion matrix
-                lastTest = new Evaluation(resumeState.getDouble("loop.testLoss"),
-                        resumeState.getDouble("loop.testAccuracy"), resumeState.getInt("loop.testSamples"), null);
-            }
+            progress.resume(resumeState, resumeEpochs, perEpoch);
         }
-        for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
+        for (int epoch = progress.firstEpoch; epoch <= config.epochs(); epoch++) {
             long epochStart = System.nanoTime();
-            int[] order = batches.order(config.seed(), epoch, true);
-            double epochLoss = 0;
-            long epochCorrect = 0;
-            double windowLoss = 0;
-            long windowCorrect = 0, windowSamples = 0;
-            long windowStart = System.nanoTime();
+            Tally tally = new Tally();
             // the loader thread reads (decodes), augments and normalises ahead; pause and cancel reach it
-            try (Batches.Loader loader = batches.loader(order, epoch, augmentation, control)) {
+            try (Batches.Loader loader = batches.loader(batches.order(config.seed(), epoch, true), epoch, augmentation,
+                    control)) {
                 for (int b = 0; b < perEpoch; b++) {
                     control.checkpoint();
-                    StepResult r = step(loader, ps, params, optimizer, lrTracker, epoch, b, globalStep);
-                    float loss = r.loss();
-                    long correct = r.correct();
-                    int n = r.samples();
-                    globalStep++;
-                    samplesSeen += n;
-                    epochLoss += (double) loss * n;
-                    epochCorrect += correct;
-                    windowLoss += (double) loss * n;
-                    windowCorrect += correct;
-                    windowSamples += n;
-                    if (globalStep % config.stepEventInterval() == 0 || b == perEpoch - 1) {
-                        double secs = (System.nanoTime() - windowStart) / 1e9;
-                        events.accept(new RunEvent.Step(phase, epoch, b + 1, perEpoch, globalStep, total,
-                                windowLoss / windowSamples, (double) windowCorrect / windowSamples,
-                                lrTracker.getNewValue(globalStep), windowSamples / Math.max(secs, 1e-9)));
-                        windowLoss = 0;
-                        windowCorrect = 0;
-                        windowSamples = 0;
-                        windowStart = System.nanoTime();
+                    StepResult r = step(loader, ps, params, optimizer, lrTracker, epoch, b, progress.globalStep);
+                    progress.globalStep++;
+                    progress.samplesSeen += r.samples();
+                    tally.add(r);
+                    if (progress.globalStep % config.stepEventInterval() == 0 || b == perEpoch - 1) {
+                        events.accept(tally.windowEvent(phase, epoch, b + 1, perEpoch, progress.globalStep, total,
+                                lrTracker.getNewValue(progress.globalStep)));
                     }
                 }
             }
-            double trainSecs = (System.nanoTime() - epochStart) / 1e9;
-            lastLoss = epochLoss / train.count();
-            lastAcc = (double) epochCorrect / train.count();
-            control.checkpoint();
-            lastTest = test == null ? null : evaluate(net, manager, test, norm, hook);
-            events.accept(new RunEvent.Epoch(phase, epoch, config.epochs(), lastLoss, lastAcc,
-                    lastTest == null ? Double.NaN : lastTest.loss(),
-                    lastTest == null ? Double.NaN : lastTest.accuracy(),
-                    (System.nanoTime() - epochStart) / 1e9, train.count() / trainSecs, ProcessMemory.rssMiB()));
-            hook.afterEpoch(epoch);
-            double trainLoss = lastLoss, trainAcc = lastAcc;
-            Evaluation t = lastTest;
-            epochEnd.epochDone(epoch, config.epochs(), st -> {
-                optimizer.save(st, "opt.", id -> nameOf.getOrDefault(id, id));
-                st.put("loop.trainLoss", trainLoss);
-                st.put("loop.trainAccuracy", trainAcc);
-                if (t != null) {
-                    st.put("loop.testLoss", t.loss());
-                    st.put("loop.testAccuracy", t.accuracy());
-                    st.put("loop.testSamples", t.samples());
-                }
-            });
+            endEpoch(epoch, epochStart, tally, progress, optimizer, nameOf);
         }
         double secs = (System.nanoTime() - runStart) / 1e9;
-        return new Result(config.epochs(), lastLoss, lastAcc, lastTest, secs, samplesSeen / Math.max(secs, 1e-9));
+        return new Result(config.epochs(), progress.lastLoss, progress.lastAcc, progress.lastTest, secs,
+                progress.samplesSeen / Math.max(secs, 1e-9));
+    }
+
+    /** Where the run stands: its next step, what it has seen and its last epoch's figures. */
+    private static final class Progress {
+        int firstEpoch = 1;
+        int globalStep;
+        long samplesSeen;
+        double lastLoss = Double.NaN;
+        double lastAcc = Double.NaN;
+        Evaluation lastTest;
+
+        /** Continues after {@code epochsDone} epochs from a checkpoint's state. */
+        void resume(TrainState state, int epochsDone, int perEpoch) {
+            firstEpoch = epochsDone + 1;
+            globalStep = epochsDone * perEpoch;
+            lastLoss = state.getDouble("loop.trainLoss");
+            lastAcc = state.getDouble("loop.trainAccuracy");
+            if (state.has("loop.testAccuracy")) {
+                // the checkpoint keeps the last evaluation's figures, not its confusion matrix
+                lastTest = new Evaluation(state.getDouble("loop.testLoss"), state.getDouble("loop.testAccuracy"),
+                        state.getInt("loop.testSamples"), null);
+            }
+        }
+    }
+
+    /** Sums over an epoch's steps, and over the window of steps since the last step event. */
+    private static final class Tally {
+        double loss;
+        long correct;
+        double windowLoss;
+        long windowCorrect;
+        long windowSamples;
+        long windowStart = System.nanoTime();
+
+        void add(StepResult r) {
+            loss += (double) r.loss() * r.samples();
+            correct += r.correct();
+            windowLoss += (double) r.loss() * r.samples();
+            windowCorrect += r.correct();
+            windowSamples += r.samples();
+        }
+
+        /** The window's step event (mean loss and accuracy, samples per second); starts the next window. */
+        RunEvent.Step windowEvent(String phase, int epoch, int step, int perEpoch, int globalStep, int total,
+                double lr) {
+            double secs = (System.nanoTime() - windowStart) / 1e9;
+            RunEvent.Step e = new RunEvent.Step(phase, epoch, step, perEpoch, globalStep, total,
+                    windowLoss / windowSamples, (double) windowCorrect / windowSamples, lr,
+                    windowSamples / Math.max(secs, 1e-9));
+            windowLoss = 0;
+            windowCorrect = 0;
+            windowSamples = 0;
+            windowStart = System.nanoTime();
+            return e;
+        }
+    }
+
+    /** The epoch's figures and evaluation, its event, the hook's end of epoch and the checkpoint's loop state. */
+    private void endEpoch(int epoch, long epochStart, Tally tally, Progress progress, ResumableOptimizer optimizer,
+            java.util.Map<String, String> nameOf) throws RunCancelledException {
+        double trainSecs = (System.nanoTime() - epochStart) / 1e9;
+        double trainLoss = tally.loss / train.count();
+        double trainAcc = (double) tally.correct / train.count();
+        control.checkpoint();
+        Evaluation t = test == null ? null : evaluate(net, manager, test, norm, hook);
+        progress.lastLoss = trainLoss;
+        progress.lastAcc = trainAcc;
+        progress.lastTest = t;
+        events.accept(new RunEvent.Epoch(phase, epoch, config.epochs(), trainLoss, trainAcc,
+                t == null ? Double.NaN : t.loss(), t == null ? Double.NaN : t.accuracy(),
+                (System.nanoTime() - epochStart) / 1e9, train.count() / trainSecs, ProcessMemory.rssMiB()));
+        hook.afterEpoch(epoch);
+        epochEnd.epochDone(epoch, config.epochs(), st -> {
+            optimizer.save(st, "opt.", id -> nameOf.getOrDefault(id, id));
+            st.put("loop.trainLoss", trainLoss);
+            st.put("loop.trainAccuracy", trainAcc);
+            if (t != null) {
+                st.put("loop.testLoss", t.loss());
+                st.put("loop.testAccuracy", t.accuracy());
+                st.put("loop.testSamples", t.samples());
+            }
+        });
     }
 
     /** What one training step reports: its mean loss, its correct predictions and its batch size. */
