@@ -321,17 +321,18 @@ public final class PruneRun {
 
             // summarise: summary.json last (atomically), then the checkpoint goes; a run folder with summary.json is
             // a finished run, one without it an interrupted one
-            PruneSummary s = new PruneSummary(PruneConfig.word(pc.method()), PruneConfig.word(pc.granularity()),
-                    PruneConfig.word(pc.budget()), PruneConfig.word(pc.scope()), pc.sparsity(), acc.achieved(),
-                    acc.unitSparsity(), acc.paramSparsity(), acc.flopSparsity(), dense, before, after, finalAcc,
-                    after - before, pruned.sharpness(), pruned.epsilonAtHardening(), acc.layers(), acc.paramsBefore(),
-                    acc.paramsAfter(), acc.flopsBefore(), acc.flopsAfter(), acc.units(), acc.kept(),
-                    (System.nanoTime() - start) / 1e9, device.toString(), dir.modelDir().toString(), maxDiff,
-                    speedBefore, speedAfter, pc.granularity() == PruneConfig.Granularity.UNSTRUCTURED
+            PruneSummary s = PruneSummary.builder().config(pc).accounting(acc).denseAccuracy(dense)
+                    .accuracyBeforeHardening(before).accuracyAfterHardening(after).finalAccuracy(finalAcc)
+                    .hardeningGap(after - before).maskSharpnessAtHardening(pruned.sharpness())
+                    .epsilonAtHardening(pruned.epsilonAtHardening()).seconds((System.nanoTime() - start) / 1e9)
+                    .device(device.toString()).modelDir(dir.modelDir().toString()).compactMaxAbsDiff(maxDiff)
+                    .speedBefore(speedBefore).speedAfter(speedAfter)
+                    .note(pc.granularity() == PruneConfig.Granularity.UNSTRUCTURED
                             ? "unstructured sparsity: the weights are zeros in dense tensors, so dense kernels run no "
                                     + "faster and the file is no smaller; use structured pruning for speed and size"
-                            : "", structure, finished.entropy(),
-                    new PruneSummary.Confusion(data.classNames(), denseConfusion, prunedConfusion));
+                            : "")
+                    .structure(structure).entropy(finished.entropy())
+                    .confusion(new PruneSummary.Confusion(data.classNames(), denseConfusion, prunedConfusion)).build();
             RunMasks.of(cfg.model(), inputSha256, pc.granularity(), units.sets(), hard.keep()).write(dir.dir());
             dir.writeSummary(s);
             Checkpoint.removeAll(dir.dir());

@@ -15,9 +15,13 @@ public class RunHistoryTest {
     Path root;
 
     public static PruneSummary summary(String method, double sparsity, double acc) {
-        return new PruneSummary(method, "unstructured", "count", "global", sparsity, sparsity, sparsity, sparsity,
-                sparsity, 0.91, acc, acc, acc, 0, 1, 1e-3, List.of(), 100, 10, 1000, 100, 100, 10, 3.0, "cpu",
-                "model", null, null, null, null, null, null, null);
+        return PruneSummary.builder().method(method).granularity("unstructured").budget("count").scope("global")
+                .targetSparsity(sparsity).achievedSparsity(sparsity).achievedUnitSparsity(sparsity)
+                .achievedParamSparsity(sparsity).achievedFlopSparsity(sparsity).denseAccuracy(0.91)
+                .accuracyBeforeHardening(acc).accuracyAfterHardening(acc).finalAccuracy(acc).hardeningGap(0)
+                .maskSharpnessAtHardening(1).epsilonAtHardening(1e-3).perLayer(List.of()).paramsBefore(100)
+                .paramsAfter(10).flopsBefore(1000).flopsAfter(100).units(100).unitsKept(10).seconds(3.0).device("cpu")
+                .modelDir("model").build();
     }
 
     void finishedRun(String name, String model, PruneSummary s, long minute) throws Exception {
