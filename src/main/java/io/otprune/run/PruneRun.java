@@ -195,7 +195,51 @@ public final class PruneRun {
 
         PruneSummary run(Device device, long start) throws IOException, ModelFormatException,
                 RunCancelledException, DivergenceException {
-            // load (a resumed run: the checkpoint's weights; the input model's description)
+            ConfusionMatrix denseConfusion = load();
+            PruneMethod method = PruneMethod.of(pc.method());
+            Accounting acc = pruneAndHarden(method);
+            HardMasks hard = outcome.hard();
+
+            // fine-tune: methods that prune at once train with the fixed mask during the prune epochs too
+            double finalAcc = accuracyAfter;
+            if (fixedEpochs > 0) {
+                events.accept(new RunEvent.Phase("finetune", fixedEpochs + " epochs with the hard mask fixed"));
+                finalAcc = loop(fixedEpochs, "finetune", hard).test().accuracy();
+            }
+            hard.enforce();
+            ConfusionMatrix prunedConfusion = Evaluation.of(net, manager, data.test(), info.normalization())
+                    .confusion();
+            PruneMethod.Finished finished = method.finish(this, hard);
+            double before = outcome.accuracyBefore();
+            PruneSummary.Builder summary = PruneSummary.builder().config(pc).accounting(acc).denseAccuracy(dense)
+                    .accuracyBeforeHardening(before).accuracyAfterHardening(accuracyAfter).finalAccuracy(finalAcc)
+                    .hardeningGap(accuracyAfter - before).maskSharpnessAtHardening(outcome.sharpness())
+                    .epsilonAtHardening(outcome.epsilonAtHardening()).device(device.toString())
+                    .modelDir(dir.modelDir().toString())
+                    .note(pc.granularity() == PruneConfig.Granularity.UNSTRUCTURED
+                            ? "unstructured sparsity: the weights are zeros in dense tensors, so dense kernels run no "
+                                    + "faster and the file is no smaller; use structured pruning for speed and size"
+                            : "")
+                    .entropy(finished.entropy())
+                    .confusion(new PruneSummary.Confusion(data.classNames(), denseConfusion, prunedConfusion));
+            save(finished.compaction(), acc, finalAcc, summary);
+
+            // summarise: summary.json last (atomically), then the checkpoint goes; a run folder with summary.json is
+            // a finished run, one without it an interrupted one
+            PruneSummary s = summary.seconds((System.nanoTime() - start) / 1e9).build();
+            RunMasks.of(cfg.model(), inputSha256, pc.granularity(), units.sets(), hard.keep()).write(dir.dir());
+            dir.writeSummary(s);
+            Checkpoint.removeAll(dir.dir());
+            events.accept(new RunEvent.Phase("done", String.format("final accuracy %.2f%% (dense %.2f%%)",
+                    100 * finalAcc, 100 * dense)));
+            return s;
+        }
+
+        /**
+         * Loads the network (a resumed run: the checkpoint's weights; the input model's description), its units and
+         * transport problems, and evaluates the dense model: its confusion matrix on the test set.
+         */
+        private ConfusionMatrix load() throws IOException, ModelFormatException {
             Engine.getInstance().setRandomSeed((int) cfg.seed());
             Path input = Path.of(cfg.model());
             ModelInfo inputInfo = ModelStore.readInfo(input);
@@ -232,9 +276,14 @@ public final class PruneRun {
                 dense = resume.getDouble("run.dense");
             }
             events.accept(new RunEvent.Message("info", String.format("dense accuracy %.2f%%", 100 * dense)));
+            return denseConfusion;
+        }
 
-            // prune and harden (a run resumed in the fine-tune phase takes the hard masks from its checkpoint)
-            PruneMethod method = PruneMethod.of(pc.method());
+        /**
+         * Prunes with the method and hardens its masks (a run resumed in the fine-tune phase takes the hard masks
+         * from its checkpoint); what the hard masks keep, in every measure.
+         */
+        private Accounting pruneAndHarden(PruneMethod method) throws RunCancelledException, DivergenceException {
             fixedEpochs = cfg.finetuneEpochs() + (method.oneShot() ? cfg.pruneEpochs() : 0);
             PruneMethod.Outcome pruned;
             double after;
@@ -264,20 +313,15 @@ public final class PruneRun {
             events.accept(new RunEvent.Message("info", String.format(
                     "hardened: accuracy %.2f%% -> %.2f%% (gap %+.2f points), sharpness %.4f, sparsity %.6f",
                     100 * before, 100 * after, 100 * (after - before), pruned.sharpness(), acc.achieved())));
+            return acc;
+        }
 
-            // fine-tune: methods that prune at once train with the fixed mask during the prune epochs too
-            double finalAcc = after;
-            if (fixedEpochs > 0) {
-                events.accept(new RunEvent.Phase("finetune", fixedEpochs + " epochs with the hard mask fixed"));
-                finalAcc = loop(fixedEpochs, "finetune", hard).test().accuracy();
-            }
-            hard.enforce();
-            ConfusionMatrix prunedConfusion = Evaluation.of(net, manager, data.test(), info.normalization())
-                    .confusion();
-
-            // compact and save
-            PruneMethod.Finished finished = method.finish(this, hard);
-            PruneUnits.Compaction compaction = finished.compaction();
+        /**
+         * Saves the pruned model: the compact model when the granularity compacts (checked against the masked model,
+         * its structure and latency against the input model's into the summary), or the masked weights.
+         */
+        private void save(PruneUnits.Compaction compaction, Accounting acc, double finalAcc,
+                PruneSummary.Builder summary) throws IOException, ModelFormatException {
             ModelInfo.Builder pruned2 = info.toBuilder().dataset(data.id()).testAccuracy(finalAcc)
                     .testSamples(data.test().count()).denseTestAccuracy(dense).trainingCommand(cfg.command())
                     .seed(cfg.seed()).versions(Versions.all()).createdAt(Instant.now().toString());
@@ -318,27 +362,7 @@ public final class PruneRun {
                 ModelStore.save(dir.modelDir(), net, pruned2.network(net.graph()).sparsity(acc.unitSparsity())
                         .build(), false);
             }
-
-            // summarise: summary.json last (atomically), then the checkpoint goes; a run folder with summary.json is
-            // a finished run, one without it an interrupted one
-            PruneSummary s = PruneSummary.builder().config(pc).accounting(acc).denseAccuracy(dense)
-                    .accuracyBeforeHardening(before).accuracyAfterHardening(after).finalAccuracy(finalAcc)
-                    .hardeningGap(after - before).maskSharpnessAtHardening(pruned.sharpness())
-                    .epsilonAtHardening(pruned.epsilonAtHardening()).seconds((System.nanoTime() - start) / 1e9)
-                    .device(device.toString()).modelDir(dir.modelDir().toString()).compactMaxAbsDiff(maxDiff)
-                    .speedBefore(speedBefore).speedAfter(speedAfter)
-                    .note(pc.granularity() == PruneConfig.Granularity.UNSTRUCTURED
-                            ? "unstructured sparsity: the weights are zeros in dense tensors, so dense kernels run no "
-                                    + "faster and the file is no smaller; use structured pruning for speed and size"
-                            : "")
-                    .structure(structure).entropy(finished.entropy())
-                    .confusion(new PruneSummary.Confusion(data.classNames(), denseConfusion, prunedConfusion)).build();
-            RunMasks.of(cfg.model(), inputSha256, pc.granularity(), units.sets(), hard.keep()).write(dir.dir());
-            dir.writeSummary(s);
-            Checkpoint.removeAll(dir.dir());
-            events.accept(new RunEvent.Phase("done", String.format("final accuracy %.2f%% (dense %.2f%%)",
-                    100 * finalAcc, 100 * dense)));
-            return s;
+            summary.compactMaxAbsDiff(maxDiff).speedBefore(speedBefore).speedAfter(speedAfter).structure(structure);
         }
 
         private TrainingLoop.Result loop(int epochs, String phase, TrainingLoop.StepHook hook)
