@@ -98,10 +98,20 @@ public final class TwoPointTransport {
      */
     public static Solution solve(float[] s, double[] mu, double rho, double eps, double tol) {
         checkArgs(rho, eps);
-        int n = s.length;
-        if (n == 0) {
+        if (s.length == 0) {
             throw new IllegalArgumentException("no units");
         }
+        return newton(s, mu, rho, eps, tol, active(s, mu, rho, eps));
+    }
+
+    /**
+     * The units a solve iterates over: all of them, or (passes 1–3 of {@link #solve}) those within 40ε of a bracket
+     * of τ, with the mass of the units beyond it that are exactly kept. {@code mu} is null for uniform masses.
+     */
+    private record Active(float[] s, double[] mu, int n, double fixedKept, double a, double b, int passes) {}
+
+    private static Active active(float[] s, double[] mu, double rho, double eps) {
+        int n = s.length;
         double margin = SATURATION * eps;
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (float v : s) {
@@ -112,74 +122,72 @@ public final class TwoPointTransport {
                 hi = v;
             }
         }
-        int passes = 1;
         double a = lo - margin, b = hi + margin; // K(a) = 1 > ρ > 0 = K(b)
-        double uniform = 1.0 / n;
-        float[] as;
-        double[] am = null;
-        double fixedKept = 0;
-        int active;
         // The histogram pays off when 40ε is narrow against the score range; otherwise every unit is active.
-        if (hi > lo && n > 4096 && 4 * margin < hi - lo) {
-            int bins = 8192;
-            double width = (hi - lo) / bins;
-            double scale = bins / (hi - lo);
-            double[] mass = new double[bins + 1];
-            int[] count = new int[bins + 1];
-            for (int i = 0; i < n; i++) {
-                int bi = (int) ((s[i] - lo) * scale);
-                if (bi >= bins) {
-                    bi = bins - 1;
-                }
-                mass[bi] += mu == null ? uniform : mu[i];
-                count[bi]++;
-            }
-            passes++;
-            double[] above = new double[bins + 1]; // mass of bins i.. bins-1
-            for (int i = bins - 1; i >= 0; i--) {
-                above[i] = above[i + 1] + mass[i];
-            }
-            double tauLo = bracket(mass, above, lo, width, 0, rho, eps, a, b);
-            double tauHi = bracket(mass, above, lo, width, 1, rho, eps, a, b);
-            a = Math.max(a, tauLo - width); // a bin of slack for rounding in the bin assignment
-            b = Math.min(b, tauHi + width);
-            double lowCut = a - margin, highCut = b + margin;
-            int first = Math.max(0, (int) Math.floor((lowCut - lo) * scale) - 1);
-            int last = Math.min(bins - 1, (int) Math.floor((highCut - lo) * scale) + 1);
-            int capacity = 0;
-            for (int i = first; i <= last; i++) {
-                capacity += count[i];
-            }
-            as = new float[capacity];
-            am = mu == null ? null : new double[capacity];
-            int j = 0;
-            for (int i = 0; i < n; i++) {
-                float v = s[i];
-                if (v >= highCut) {
-                    fixedKept += mu == null ? uniform : mu[i];
-                } else if (v > lowCut) {
-                    as[j] = v;
-                    if (am != null) {
-                        am[j] = mu[i];
-                    }
-                    j++;
-                }
-            }
-            active = j;
-            passes++;
-        } else {
-            as = s;
-            am = mu;
-            active = n;
+        if (!(hi > lo && n > 4096 && 4 * margin < hi - lo)) {
+            return new Active(s, mu, n, 0, a, b, 1);
         }
-        double w = mu == null ? uniform : 1.0;
-        double target = rho - fixedKept;
+        double uniform = 1.0 / n;
+        int bins = 8192;
+        double width = (hi - lo) / bins;
+        double scale = bins / (hi - lo);
+        double[] mass = new double[bins + 1];
+        int[] count = new int[bins + 1];
+        for (int i = 0; i < n; i++) {
+            int bi = (int) ((s[i] - lo) * scale);
+            if (bi >= bins) {
+                bi = bins - 1;
+            }
+            mass[bi] += mu == null ? uniform : mu[i];
+            count[bi]++;
+        }
+        double[] above = new double[bins + 1]; // mass of bins i.. bins-1
+        for (int i = bins - 1; i >= 0; i--) {
+            above[i] = above[i + 1] + mass[i];
+        }
+        double tauLo = bracket(mass, above, lo, width, 0, rho, eps, a, b);
+        double tauHi = bracket(mass, above, lo, width, 1, rho, eps, a, b);
+        a = Math.max(a, tauLo - width); // a bin of slack for rounding in the bin assignment
+        b = Math.min(b, tauHi + width);
+        double lowCut = a - margin, highCut = b + margin;
+        int first = Math.max(0, (int) Math.floor((lowCut - lo) * scale) - 1);
+        int last = Math.min(bins - 1, (int) Math.floor((highCut - lo) * scale) + 1);
+        int capacity = 0;
+        for (int i = first; i <= last; i++) {
+            capacity += count[i];
+        }
+        float[] as = new float[capacity];
+        double[] am = mu == null ? null : new double[capacity];
+        double fixedKept = 0;
+        int j = 0;
+        for (int i = 0; i < n; i++) {
+            float v = s[i];
+            if (v >= highCut) {
+                fixedKept += mu == null ? uniform : mu[i];
+            } else if (v > lowCut) {
+                as[j] = v;
+                if (am != null) {
+                    am[j] = mu[i];
+                }
+                j++;
+            }
+        }
+        return new Active(as, am, j, fixedKept, a, b, 3);
+    }
+
+    /** Newton's method on the active units, safeguarded by bisection within the bracket [a, b]. */
+    private static Solution newton(float[] s, double[] mu, double rho, double eps, double tol, Active act) {
+        double w = mu == null ? 1.0 / s.length : 1.0;
+        double target = rho - act.fixedKept();
+        double a = act.a(), b = act.b();
+        float[] as = act.s();
+        double[] am = act.mu();
         double tau = 0.5 * (a + b);
         int iterations = 0;
         double inv = 1.0 / eps;
         for (int it = 0; it < 200; it++) {
             double k = 0, dk = 0;
-            for (int i = 0; i < active; i++) {
+            for (int i = 0; i < act.n(); i++) {
                 double m = sigmoid((as[i] - tau) * inv);
                 double wi = am == null ? w : am[i];
                 k += wi * m;
@@ -188,7 +196,7 @@ public final class TwoPointTransport {
             iterations++;
             double f = k - target; // decreasing in τ
             if (Math.abs(f) <= tol) {
-                return new Solution(tau, k + fixedKept, passes, iterations, active);
+                return new Solution(tau, k + act.fixedKept(), act.passes(), iterations, act.n());
             }
             if (f > 0) {
                 a = tau;
@@ -200,11 +208,11 @@ public final class TwoPointTransport {
                 next = 0.5 * (a + b);
             }
             if (next == tau || b - a <= Math.ulp(tau) * 4) {
-                return new Solution(next, keptMass(s, mu, next, eps), passes + 1, iterations, active);
+                return new Solution(next, keptMass(s, mu, next, eps), act.passes() + 1, iterations, act.n());
             }
             tau = next;
         }
-        return new Solution(tau, keptMass(s, mu, tau, eps), passes + 1, iterations, active);
+        return new Solution(tau, keptMass(s, mu, tau, eps), act.passes() + 1, iterations, act.n());
     }
 
     /**
