@@ -184,6 +184,7 @@ public final class GraphLayout {
             id.put(names.get(i), i);
         }
         int n = names.size();
+        // layers: the longest path from the input
         int[] layerOf = new int[n];
         List<int[]> edgeList = new ArrayList<>();
         for (int i = 1; i < n; i++) {
@@ -196,7 +197,6 @@ public final class GraphLayout {
             }
             layerOf[i] = l;
         }
-        int layerCount = Arrays.stream(layerOf).max().orElse(0) + 1;
         // vertices: the n real ones, then one dummy per layer an edge passes; an edge's chain lists all it visits
         List<Integer> vertexLayer = new ArrayList<>();
         for (int l : layerOf) {
@@ -214,7 +214,48 @@ public final class GraphLayout {
             }
             chains.add(chain);
         }
+        List<List<Integer>> layers = initialLayers(n, chains, vertexLayer);
+        Ordered best = fewerCrossings(layers, chains, vertexLayer.size());
+        return new Order(List.copyOf(names), layerOf, chains, best.layers(), best.crossings());
+    }
+
+    /**
+     * Each layer's vertices in a first order: the graph's own (topological) order, a dummy in the slot just after
+     * the vertex its edge comes from.
+     */
+    private static List<List<Integer>> initialLayers(int real, List<int[]> chains, List<Integer> vertexLayer) {
         int vertices = vertexLayer.size();
+        double[] key = new double[vertices];
+        for (int v = 0; v < real; v++) {
+            key[v] = v;
+        }
+        for (int[] c : chains) {
+            for (int k = 1; k + 1 < c.length; k++) {
+                key[c[k]] = c[0] + 0.5;
+            }
+        }
+        int layerCount = vertexLayer.stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+        List<List<Integer>> layers = new ArrayList<>();
+        for (int l = 0; l < layerCount; l++) {
+            layers.add(new ArrayList<>());
+        }
+        for (int v = 0; v < vertices; v++) {
+            layers.get(vertexLayer.get(v)).add(v);
+        }
+        for (List<Integer> layer : layers) {
+            layer.sort(Comparator.comparingDouble((Integer v) -> key[v]).thenComparingInt(v -> v));
+        }
+        return layers;
+    }
+
+    /** An order of the layers and its number of edge crossings. */
+    private record Ordered(List<List<Integer>> layers, int crossings) {}
+
+    /**
+     * Barycentre sweeps, alternately down and up ({@link #SWEEPS}): each vertex moves to the mean position of its
+     * neighbours in the layer before; the order with the fewest crossings seen is kept. Sorts {@code layers}.
+     */
+    private static Ordered fewerCrossings(List<List<Integer>> layers, List<int[]> chains, int vertices) {
         List<List<Integer>> up = new ArrayList<>(), down = new ArrayList<>();
         for (int v = 0; v < vertices; v++) {
             up.add(new ArrayList<>());
@@ -226,26 +267,8 @@ public final class GraphLayout {
                 up.get(c[k + 1]).add(c[k]);
             }
         }
-        // first order: the graph's own (topological) order, a slot just after the vertex its edge comes from
+        int layerCount = layers.size();
         double[] key = new double[vertices];
-        for (int v = 0; v < n; v++) {
-            key[v] = v;
-        }
-        for (int[] c : chains) {
-            for (int k = 1; k + 1 < c.length; k++) {
-                key[c[k]] = c[0] + 0.5;
-            }
-        }
-        List<List<Integer>> layers = new ArrayList<>();
-        for (int l = 0; l < layerCount; l++) {
-            layers.add(new ArrayList<>());
-        }
-        for (int v = 0; v < vertices; v++) {
-            layers.get(vertexLayer.get(v)).add(v);
-        }
-        for (List<Integer> layer : layers) {
-            layer.sort(Comparator.comparingDouble((Integer v) -> key[v]).thenComparingInt(v -> v));
-        }
         int[] pos = new int[vertices];
         positions(layers, pos);
         List<List<Integer>> best = copy(layers);
@@ -272,7 +295,7 @@ public final class GraphLayout {
                 best = copy(layers);
             }
         }
-        return new Order(List.copyOf(names), layerOf, chains, best, bestCrossings);
+        return new Ordered(best, bestCrossings);
     }
 
     private static void positions(List<List<Integer>> layers, int[] pos) {
