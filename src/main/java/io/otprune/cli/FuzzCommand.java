@@ -72,8 +72,40 @@ final class FuzzCommand implements Callable<Integer> {
     }
 
     private int run(Path work) throws Exception {
-        // seeds: a format-2 model folder, the legacy (format-1) one, an IDX folder, a PNG class-folder tree and the
-        // model exported as ONNX
+        Seeds seeds = writeSeeds(work);
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<Case> results = new ArrayList<>();
+        ExecutorService exec = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fuzz-case");
+            t.setDaemon(true);
+            return t;
+        });
+        long start = System.nanoTime();
+        int hangs = 0;
+        for (int i = 1; i <= cases; i++) {
+            Case c = runCase(i, seeds, work, rng, exec);
+            results.add(c);
+            if (c.exit() == -1) {
+                hangs++;
+            }
+            if (hangs >= 3) {
+                break; // hung threads hold the CPU: stop and report
+            }
+            if (i % 100 == 0) {
+                System.out.printf("%d cases, %.0f s%n", i, (System.nanoTime() - start) / 1e9);
+            }
+        }
+        exec.shutdownNow();
+        return report(results, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * The clean inputs the cases mutate: a format-2 model folder, the legacy (format-1) one, an IDX folder, a PNG
+     * class-folder tree and the model exported as ONNX (a folder holding model.onnx).
+     */
+    private record Seeds(Path model2, Path model1, Path idx, Path png, Path onnx) {}
+
+    private Seeds writeSeeds(Path work) throws Exception {
         Path seeds = Files.createDirectories(work.resolve("seeds"));
         Path m2 = seeds.resolve("model2");
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
@@ -97,79 +129,66 @@ final class FuzzCommand implements Callable<Integer> {
         Path png = seeds.resolve("png");
         writePng(d.train().load(), 30, png.resolve("train"), d.classNames());
         writePng(d.test().load(), 10, png.resolve("test"), d.classNames());
-        String cleanData = idx.toString();
+        return new Seeds(m2, m1, idx, png, seeds.resolve("onnx"));
+    }
 
-        SplittableRandom rng = new SplittableRandom(seed);
-        List<Case> results = new ArrayList<>();
-        ExecutorService exec = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "fuzz-case");
-            t.setDaemon(true);
-            return t;
-        });
+    /**
+     * One case: a copy of a seed with one file mutated, the command that reads it run on the case thread (with a
+     * time limit, its output captured), and what it did: exit code, error lines, a stack trace, files written.
+     */
+    private Case runCase(int i, Seeds seeds, Path work, SplittableRandom rng, ExecutorService exec)
+            throws Exception {
+        int kind = rng.nextInt(5);
+        Path seedDir = switch (kind) {
+            case 0, 1 -> rng.nextBoolean() ? seeds.model2() : seeds.model1();
+            case 2 -> seeds.idx();
+            case 3 -> seeds.png();
+            default -> seeds.onnx();
+        };
+        Path dir = work.resolve("case-" + i);
+        copyTree(seedDir, dir);
+        Path target = switch (kind) {
+            case 0 -> dir.resolve("model.json");
+            case 1 -> dir.resolve("model.params");
+            case 2 -> pick(dir, rng, ".*ubyte");
+            case 3 -> pick(dir, rng, ".*\\.png");
+            default -> dir.resolve("model.onnx");
+        };
+        String mutation = mutate(target, rng);
+        // an import that loads writes its model folder, outside the case's folder; one that fails writes none
+        Path imported = work.resolve("imported-" + i);
+        String[] args = kind <= 1 ? new String[] {"eval", "--model", dir.toString(), "--data",
+            seeds.idx().toString(), "--device", "cpu"} : kind == 4 ? new String[] {"import", target.toString(),
+            "--out", imported.toString()} : new String[] {"data", "info", dir.toString()};
+        Map<String, String> before = listing(dir);
         PrintStream stdout = System.out, stderr = System.err;
-        long start = System.nanoTime();
-        int hangs = 0;
-        for (int i = 1; i <= cases; i++) {
-            int kind = rng.nextInt(5);
-            Path seedDir = switch (kind) {
-                case 0, 1 -> rng.nextBoolean() ? m2 : m1;
-                case 2 -> idx;
-                case 3 -> png;
-                default -> seeds.resolve("onnx");
-            };
-            Path dir = work.resolve("case-" + i);
-            copyTree(seedDir, dir);
-            Path target = switch (kind) {
-                case 0 -> dir.resolve("model.json");
-                case 1 -> dir.resolve("model.params");
-                case 2 -> pick(dir, rng, ".*ubyte");
-                case 3 -> pick(dir, rng, ".*\\.png");
-                default -> dir.resolve("model.onnx");
-            };
-            String mutation = mutate(target, rng);
-            // an import that loads writes its model folder, outside the case's folder; one that fails writes none
-            Path imported = work.resolve("imported-" + i);
-            String[] args = kind <= 1 ? new String[] {"eval", "--model", dir.toString(), "--data", cleanData,
-                "--device", "cpu"} : kind == 4 ? new String[] {"import", target.toString(), "--out",
-                imported.toString()} : new String[] {"data", "info", dir.toString()};
-            Map<String, String> before = listing(dir);
-            ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            long t0 = System.nanoTime();
-            int exit;
-            Future<Integer> f = exec.submit(() -> Main.execute(args));
-            try {
-                exit = f.get(timeoutS, TimeUnit.SECONDS);
-            } catch (TimeoutException te) {
-                exit = -1;
-                hangs++;
-                f.cancel(true);
-            } catch (java.util.concurrent.ExecutionException ee) {
-                exit = -2; // escaped Main.execute: a crash of the command line
-            } finally {
-                System.setOut(stdout);
-                System.setErr(stderr);
-            }
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            String err = e.toString(StandardCharsets.UTF_8).strip();
-            List<String> lines = err.isEmpty() ? List.of() : err.lines().toList();
-            boolean trace = err.contains("\tat ") || err.contains("Exception in thread");
-            boolean wrote = !listing(dir).equals(before) || (exit != 0 && Files.exists(imported));
-            Files2.deleteRecursively(imported);
-            results.add(new Case(i, seedDir.getFileName() + "/" + dir.relativize(target), mutation,
-                    String.join(" ", args[0], args[1]), exit, lines.size(), trace, wrote, ms,
-                    lines.isEmpty() ? "" : lines.get(0)));
-            Files2.deleteRecursively(dir);
-            if (hangs >= 3) {
-                break; // hung threads hold the CPU: stop and report
-            }
-            if (i % 100 == 0) {
-                stdout.printf("%d cases, %.0f s%n", i, (System.nanoTime() - start) / 1e9);
-            }
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        long t0 = System.nanoTime();
+        int exit;
+        Future<Integer> f = exec.submit(() -> Main.execute(args));
+        try {
+            exit = f.get(timeoutS, TimeUnit.SECONDS);
+        } catch (TimeoutException te) {
+            exit = -1;
+            f.cancel(true);
+        } catch (java.util.concurrent.ExecutionException ee) {
+            exit = -2; // escaped Main.execute: a crash of the command line
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
         }
-        exec.shutdownNow();
-        return report(results, (System.nanoTime() - start) / 1e9);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        String err = e.toString(StandardCharsets.UTF_8).strip();
+        List<String> lines = err.isEmpty() ? List.of() : err.lines().toList();
+        boolean trace = err.contains("\tat ") || err.contains("Exception in thread");
+        boolean wrote = !listing(dir).equals(before) || (exit != 0 && Files.exists(imported));
+        Files2.deleteRecursively(imported);
+        Files2.deleteRecursively(dir);
+        return new Case(i, seedDir.getFileName() + "/" + dir.relativize(target), mutation,
+                String.join(" ", args[0], args[1]), exit, lines.size(), trace, wrote, ms,
+                lines.isEmpty() ? "" : lines.get(0));
     }
 
     private int report(List<Case> results, double seconds) throws Exception {
