@@ -145,99 +145,119 @@ record OnnxConstant(long[] dims, int type, float[] floats, long[] longs) {
         if (n > Integer.MAX_VALUE / 8) {
             throw new IllegalArgumentException(name + " is too large (" + n + " values)");
         }
-        int count = (int) n;
-        ByteString raw = t.getRawData();
-        boolean hasRaw = !raw.isEmpty() || count == 0;
-        ByteBuffer bb = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        int type = t.getDataType();
-        switch (type) {
+        Encoded e = new Encoded(t, name, t.getDataType(), (int) n);
+        return switch (e.type()) {
+            case TensorProto.DataType.FLOAT_VALUE, TensorProto.DataType.DOUBLE_VALUE,
+                    TensorProto.DataType.FLOAT16_VALUE, TensorProto.DataType.BFLOAT16_VALUE ->
+                    new OnnxConstant(dims, e.type(), floats(e), null);
+            case TensorProto.DataType.INT64_VALUE, TensorProto.DataType.INT32_VALUE,
+                    TensorProto.DataType.INT16_VALUE, TensorProto.DataType.UINT16_VALUE,
+                    TensorProto.DataType.INT8_VALUE, TensorProto.DataType.UINT8_VALUE,
+                    TensorProto.DataType.BOOL_VALUE -> new OnnxConstant(dims, e.type(), null, integers(e));
+            default -> throw new IllegalArgumentException(name + " has element type " + typeName(e.type())
+                    + ", which is not supported");
+        };
+    }
+
+    /**
+     * A tensor's values as stored: in raw little-endian bytes, or (when there are none) in the typed field of
+     * its element type.
+     */
+    private record Encoded(TensorProto t, String name, int type, int count) {
+        boolean hasRaw() {
+            return !t.getRawData().isEmpty() || count == 0;
+        }
+
+        ByteBuffer raw(int width) {
+            checkRaw(name, t.getRawData(), count, width);
+            return t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    /** float, double, float16 and bfloat16 values as floats. */
+    private static float[] floats(Encoded e) {
+        TensorProto t = e.t();
+        int count = e.count();
+        float[] v = new float[count];
+        switch (e.type()) {
             case TensorProto.DataType.FLOAT_VALUE -> {
-                float[] v = new float[count];
-                if (hasRaw) {
-                    checkRaw(name, raw, count, 4);
-                    bb.asFloatBuffer().get(v);
+                if (e.hasRaw()) {
+                    e.raw(4).asFloatBuffer().get(v);
                 } else {
-                    checkTyped(name, t.getFloatDataCount(), count);
+                    checkTyped(e.name(), t.getFloatDataCount(), count);
                     for (int i = 0; i < count; i++) {
                         v[i] = t.getFloatData(i);
                     }
                 }
-                return new OnnxConstant(dims, type, v, null);
             }
             case TensorProto.DataType.DOUBLE_VALUE -> {
-                float[] v = new float[count];
-                if (hasRaw) {
-                    checkRaw(name, raw, count, 8);
+                if (e.hasRaw()) {
+                    ByteBuffer bb = e.raw(8);
                     for (int i = 0; i < count; i++) {
                         v[i] = (float) bb.getDouble(8 * i);
                     }
                 } else {
-                    checkTyped(name, t.getDoubleDataCount(), count);
+                    checkTyped(e.name(), t.getDoubleDataCount(), count);
                     for (int i = 0; i < count; i++) {
                         v[i] = (float) t.getDoubleData(i);
                     }
                 }
-                return new OnnxConstant(dims, type, v, null);
             }
-            case TensorProto.DataType.FLOAT16_VALUE, TensorProto.DataType.BFLOAT16_VALUE -> {
-                boolean half = type == TensorProto.DataType.FLOAT16_VALUE;
-                float[] v = new float[count];
-                if (hasRaw) {
-                    checkRaw(name, raw, count, 2);
-                }
-                else {
-                    checkTyped(name, t.getInt32DataCount(), count); // 16-bit patterns, one per int32
+            default -> { // float16 and bfloat16
+                boolean half = e.type() == TensorProto.DataType.FLOAT16_VALUE;
+                ByteBuffer bb = e.hasRaw() ? e.raw(2) : null;
+                if (bb == null) {
+                    checkTyped(e.name(), t.getInt32DataCount(), count); // 16-bit patterns, one per int32
                 }
                 for (int i = 0; i < count; i++) {
-                    int bits = (hasRaw ? bb.getShort(2 * i) : t.getInt32Data(i)) & 0xffff;
+                    int bits = (bb != null ? bb.getShort(2 * i) : t.getInt32Data(i)) & 0xffff;
                     v[i] = half ? halfToFloat(bits) : Float.intBitsToFloat(bits << 16);
                 }
-                return new OnnxConstant(dims, type, v, null);
             }
-            case TensorProto.DataType.INT64_VALUE -> {
-                long[] v = new long[count];
-                if (hasRaw) {
-                    checkRaw(name, raw, count, 8);
-                    bb.asLongBuffer().get(v);
-                } else {
-                    checkTyped(name, t.getInt64DataCount(), count);
-                    for (int i = 0; i < count; i++) {
-                        v[i] = t.getInt64Data(i);
-                    }
-                }
-                return new OnnxConstant(dims, type, null, v);
-            }
-            case TensorProto.DataType.INT32_VALUE, TensorProto.DataType.INT16_VALUE,
-                    TensorProto.DataType.UINT16_VALUE, TensorProto.DataType.INT8_VALUE,
-                    TensorProto.DataType.UINT8_VALUE, TensorProto.DataType.BOOL_VALUE -> {
-                int width = switch (type) {
-                    case TensorProto.DataType.INT32_VALUE -> 4;
-                    case TensorProto.DataType.INT16_VALUE, TensorProto.DataType.UINT16_VALUE -> 2;
-                    default -> 1;
-                };
-                long[] v = new long[count];
-                if (hasRaw) {
-                    checkRaw(name, raw, count, width);
-                    for (int i = 0; i < count; i++) {
-                        v[i] = switch (type) {
-                            case TensorProto.DataType.INT32_VALUE -> bb.getInt(4 * i);
-                            case TensorProto.DataType.INT16_VALUE -> bb.getShort(2 * i);
-                            case TensorProto.DataType.UINT16_VALUE -> bb.getShort(2 * i) & 0xffff;
-                            case TensorProto.DataType.INT8_VALUE -> bb.get(i);
-                            default -> bb.get(i) & 0xff;
-                        };
-                    }
-                } else {
-                    checkTyped(name, t.getInt32DataCount(), count);
-                    for (int i = 0; i < count; i++) {
-                        v[i] = t.getInt32Data(i);
-                    }
-                }
-                return new OnnxConstant(dims, type, null, v);
-            }
-            default -> throw new IllegalArgumentException(name + " has element type "
-                    + typeName(type) + ", which is not supported");
         }
+        return v;
+    }
+
+    /** int64, int32, int16, uint16, int8, uint8 and bool values as longs. */
+    private static long[] integers(Encoded e) {
+        TensorProto t = e.t();
+        int count = e.count();
+        int type = e.type();
+        long[] v = new long[count];
+        if (type == TensorProto.DataType.INT64_VALUE) {
+            if (e.hasRaw()) {
+                e.raw(8).asLongBuffer().get(v);
+            } else {
+                checkTyped(e.name(), t.getInt64DataCount(), count);
+                for (int i = 0; i < count; i++) {
+                    v[i] = t.getInt64Data(i);
+                }
+            }
+            return v;
+        }
+        if (!e.hasRaw()) {
+            checkTyped(e.name(), t.getInt32DataCount(), count);
+            for (int i = 0; i < count; i++) {
+                v[i] = t.getInt32Data(i);
+            }
+            return v;
+        }
+        int width = switch (type) {
+            case TensorProto.DataType.INT32_VALUE -> 4;
+            case TensorProto.DataType.INT16_VALUE, TensorProto.DataType.UINT16_VALUE -> 2;
+            default -> 1;
+        };
+        ByteBuffer bb = e.raw(width);
+        for (int i = 0; i < count; i++) {
+            v[i] = switch (type) {
+                case TensorProto.DataType.INT32_VALUE -> bb.getInt(4 * i);
+                case TensorProto.DataType.INT16_VALUE -> bb.getShort(2 * i);
+                case TensorProto.DataType.UINT16_VALUE -> bb.getShort(2 * i) & 0xffff;
+                case TensorProto.DataType.INT8_VALUE -> bb.get(i);
+                default -> bb.get(i) & 0xff;
+            };
+        }
+        return v;
     }
 
     private static void checkRaw(String name, ByteString raw, int count, int width) {
