@@ -355,14 +355,8 @@ final class BenchCommand implements Runnable {
             for (String id : models) {
                 double plain = 0;
                 for (String variant : new String[] {"plain", "gmp", "dtp (1 Sinkhorn iteration)", "dtp (converged solve)"}) {
-                    if (!processWarm && variant.equals("plain")) {
-                        // The first training loop of a process ran up to 1.4x slower per step than the same loop run
-                        // again (JIT, native allocator), which biased every ratio to it; one unrecorded run first.
-                        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-                            Network net = new Network(Architectures.graph(id, 1, 28, 28, 10));
-                            net.initialize(m);
-                            stepTimes(net, m, train, norm, batchSize, warmup, steps, new TrainingLoop.StepHook() {});
-                        }
+                    if (!processWarm) {
+                        warmUp(id, train, norm);
                         processWarm = true;
                     }
                     double med;
@@ -406,6 +400,18 @@ final class BenchCommand implements Runnable {
             writeJson(out, "overhead", Map.of("batchSize", batchSize, "granularity", granularity, "budget", budget,
                     "sparsity", sparsity, "runSteps", runSteps), rows);
             return 0;
+        }
+
+        /**
+         * One unrecorded training loop: the first loop of a process ran up to 1.4× slower per step than later ones
+         * (mlp-300-100, docs/benchmarks.md §12), which made "plain", measured first, look slower than "gmp".
+         */
+        private void warmUp(String id, ImageSet train, Normalization norm) throws Exception {
+            try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+                Network net = new Network(Architectures.graph(id, 1, 28, 28, 10));
+                net.initialize(m);
+                stepTimes(net, m, train, norm, batchSize, warmup, steps, new TrainingLoop.StepHook() {});
+            }
         }
     }
 
