@@ -108,13 +108,22 @@ final class Charts {
         return c;
     }
 
+    /**
+     * Solid grid lines rather than JFreeChart's dashed ones: a solid one is drawn as one filled rectangle
+     * ({@link AxisLineGraphics}), a dashed one as a stroke the software renderer rasterises row by row.
+     */
+    private static final BasicStroke GRID = new BasicStroke(0.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_BEVEL);
+    private static final Color GRID_COLOUR = new Color(0xdddddd);
+
     static void style(JFreeChart c) {
         c.setBackgroundPaint(Color.WHITE);
         c.getTitle().setFont(c.getTitle().getFont().deriveFont(13f));
         if (c.getPlot() instanceof XYPlot p) {
             p.setBackgroundPaint(new Color(0xfafafa));
-            p.setDomainGridlinePaint(new Color(0xdddddd));
-            p.setRangeGridlinePaint(new Color(0xdddddd));
+            p.setDomainGridlinePaint(GRID_COLOUR);
+            p.setRangeGridlinePaint(GRID_COLOUR);
+            p.setDomainGridlineStroke(GRID);
+            p.setRangeGridlineStroke(GRID);
             if (p.getRenderer() != null && !(p.getRenderer() instanceof XYBarRenderer)) {
                 for (int i = 0; i < 4; i++) {
                     p.getRenderer().setSeriesStroke(i, new BasicStroke(1.6f));
@@ -122,6 +131,8 @@ final class Charts {
             }
         } else if (c.getPlot() instanceof CategoryPlot p) {
             p.setBackgroundPaint(new Color(0xfafafa));
+            p.setDomainGridlineStroke(GRID);
+            p.setRangeGridlineStroke(GRID);
         }
     }
 

@@ -112,8 +112,7 @@ public final class SensitivityPane extends BorderPane implements WorkbenchView {
         ScrollPane scroll = new ScrollPane(heatmap);
         scroll.setId("sensitivityHeatmapScroll");
         scroll.setFitToWidth(false);
-        ChartViewer viewer = new ChartViewer(chart);
-        viewer.setId("sensitivityChart");
+        ChartViewer viewer = ViewParts.viewer(chart, "sensitivityChart");
         viewer.setMinSize(200, 120);
         SplitPane split = new SplitPane(scroll, viewer);
         split.setDividerPositions(0.5);

@@ -26,8 +26,10 @@ final class ViewParts {
         return c;
     }
 
+    /** A viewer for {@code chart} whose grid lines are drawn as filled rectangles ({@link AxisLineGraphics}). */
     static ChartViewer viewer(JFreeChart chart, String id) {
         ChartViewer v = new ChartViewer(chart);
+        AxisLineGraphics.install(v);
         v.setId(id);
         v.setMinSize(200, 90);
         return v;
