@@ -64,6 +64,9 @@ final class ControlsView implements WorkbenchView {
                 vm.error.set("Sparsity must be a number between 0 and 0.99");
             }
         });
+        // as every setting: a run keeps the sparsity it started with, and the preview must not drift from it
+        slider.disableProperty().bind(vm.running);
+        field.disableProperty().bind(vm.running);
         g.addRow(row++, new Label("Sparsity"), new HBox(6, slider, field));
         Label preview = new Label();
         preview.setId("preview");

@@ -114,6 +114,7 @@ final class ModelDataBar implements WorkbenchView {
         data.disableProperty().bind(vm.running);
         models.disableProperty().bind(vm.running);
         open.disableProperty().bind(vm.running);
+        openOnnx.disableProperty().bind(vm.running);
         Label info = new Label();
         info.setId("modelInfo");
         info.textProperty().bind(Bindings.createStringBinding(() -> {

@@ -246,6 +246,9 @@ public final class WorkbenchViewModel implements AutoCloseable {
      * other than the model's or unreadable images set {@link #error} in one line and keep the current data set.
      */
     public void openData(Path dir) {
+        if (refusedWhileRunning("data")) {
+            return;
+        }
         String id = dir.toAbsolutePath().normalize().toString();
         status.set("reading data folder " + dir.getFileName() + "…");
         readData(id, samples -> {
@@ -273,6 +276,20 @@ public final class WorkbenchViewModel implements AutoCloseable {
         } else {
             openData(dir);
         }
+    }
+
+    /**
+     * True, with a message, while a run goes: the run keeps training what it loaded, but the views would follow the
+     * new model or data and mix its layers with the run's events. The window disables its buttons then; this also
+     * covers a file dropped on the window.
+     */
+    private boolean refusedWhileRunning(String what) {
+        if (!running.get()) {
+            return false;
+        }
+        error.set(""); // the same message twice must show twice
+        error.set("A run is going: stop it (or wait for its end) before opening other " + what + ".");
+        return true;
     }
 
     private void reportDataError(String message) {
@@ -374,6 +391,9 @@ public final class WorkbenchViewModel implements AutoCloseable {
      * the helper thread; a bad folder or file sets {@link #error} and keeps the current model.
      */
     public void loadModel(Path path) {
+        if (refusedWhileRunning("model")) {
+            return;
+        }
         status.set((isOnnx(path) ? "importing " : "loading ") + path.getFileName() + "…");
         helper.submit(() -> {
             try {

@@ -146,6 +146,11 @@ class WorkbenchAppTest {
             vm().finetuneEpochs.set(1);
         });
         robot.clickOn("#start");
+        // while it runs, nothing can swap the model or the data under it or change its settings
+        for (String id : new String[] {"#openModel", "#openOnnx", "#openData", "#dataPicker", "#sparsitySlider",
+                "#sparsityField"}) {
+            assertThat(robot.lookup(id).queryAs(javafx.scene.control.Control.class).isDisabled()).as(id).isTrue();
+        }
         waitFor(300, () -> !vm().running.get() && vm().summary.get() != null);
         WaitForAsyncUtils.waitForFxEvents(); // the result card is filled on the FX thread
         assertThat(vm().summary.get().achievedSparsity()).isEqualTo(0.9, org.assertj.core.data.Offset.offset(1e-12));

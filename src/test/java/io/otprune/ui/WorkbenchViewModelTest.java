@@ -138,6 +138,22 @@ class WorkbenchViewModelTest {
     }
 
     @Test
+    void aModelOrDataOpenedWhileARunGoesIsRefusedWithAMessage() throws Exception {
+        vm.loadModel(vm.defaultModel());
+        await(60, () -> vm.model.get() != null);
+        String data = vm.dataId.get();
+        vm.running.set(true); // as start() sets it; no run needed to check the guard
+        vm.openDropped(SAMPLES.resolve("mlp-300-100-fmnist")); // a model folder dropped on the window
+        assertThat(vm.error.get()).contains("A run is going").contains("model");
+        vm.openDropped(runs); // a folder that is not a model: opened as data
+        assertThat(vm.error.get()).contains("A run is going").contains("data");
+        vm.running.set(false);
+        Thread.sleep(300); // a load that slipped through would have been submitted by now
+        assertThat(vm.modelDir.get()).isEqualTo(vm.defaultModel());
+        assertThat(vm.dataId.get()).isEqualTo(data);
+    }
+
+    @Test
     void aRunStreamsEventsAndEndsWithASummary() throws Exception {
         vm.loadModel(SAMPLES.resolve("mlp-300-100-fmnist"));
         await(60, () -> vm.model.get() != null);
