@@ -5,6 +5,7 @@ import io.otprune.prune.PruneConfig;
 import io.otprune.run.PruneRun;
 import io.otprune.run.PruneRunConfig;
 import io.otprune.run.PruneSummary;
+import io.otprune.run.RunHistory;
 import io.otprune.train.RunControl;
 import io.otprune.util.Files2;
 import io.otprune.util.SeedStats;
@@ -71,13 +72,13 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Folder for the runs and the result tables.")
     Path out;
 
-    @Option(names = "--force", description = "Reuse an existing output folder (finished runs are kept and skipped).")
+    @Option(names = "--force", description = "Reuse an existing output folder: finished runs made with the same settings are kept and skipped, and the tables hold every such run in it.")
     boolean force;
 
     @Mixin
     Main.CommonOptions common;
 
-    record Row(String model, String method, double target, long seed, PruneSummary sum) {
+    record Row(Path dir, String model, String method, double target, long seed, PruneSummary sum) {
         double dense() { return sum.denseAccuracy(); }
         double finalAcc() { return sum.finalAccuracy(); }
         double achieved() { return sum.achievedSparsity(); }
@@ -105,10 +106,10 @@ final class SweepCommand implements Callable<Integer> {
                         Path dir = out.resolve(String.format(Locale.ROOT, "%s-%s-%s-s%d", model.getFileName(), method,
                                 s, seed));
                         PruneSummary sum = dir.resolve("summary.json").toFile().exists()
-                                ? io.otprune.util.Json.PRETTY.fromJson(Files.readString(dir.resolve("summary.json")),
-                                        PruneSummary.class)
+                                ? finished(dir, config(model.toString(), method, s, seed))
                                 : run(model, method, s, seed, dir);
-                        rows.add(new Row(name, method, s, seed, sum));
+                        rows.add(new Row(dir, name, PruneConfig.word(config(model.toString(), method, s, seed)
+                                .prune().method()), s, seed, sum));
                         System.out.printf(Locale.ROOT, "%-12s %-9s %.2f seed %d: final %.2f%% (dense %.2f%%), achieved %.6f, gap %+.2f%n",
                                 name, method, s, seed, 100 * sum.finalAccuracy(), 100 * sum.denseAccuracy(),
                                 sum.achievedSparsity(), 100 * sum.hardeningGap());
@@ -116,22 +117,94 @@ final class SweepCommand implements Callable<Integer> {
                 }
             }
         }
+        List<Path> otherSettings = new ArrayList<>();
+        int earlier = addEarlierRuns(rows, otherSettings);
+        if (earlier > 0) {
+            System.out.println("the tables also hold " + earlier + " finished run(s) of earlier sweeps in " + out
+                    + " with the same settings");
+        }
+        if (!otherSettings.isEmpty()) {
+            System.out.println("left out of the tables (other settings than this sweep's): " + otherSettings.stream()
+                    .map(d -> d.getFileName().toString()).sorted().toList());
+        }
+        rows.sort(java.util.Comparator.comparing(Row::model)
+                .thenComparing(r -> PruneConfig.Method.valueOf(r.method().toUpperCase(Locale.ROOT).replace('-', '_')))
+                .thenComparingDouble(Row::target).thenComparingLong(Row::seed));
         writeTables(rows);
         System.out.println("written " + out.resolve("results.csv") + " and " + out.resolve("results.md"));
         return 0;
     }
 
     private PruneSummary run(Path model, String method, double s, long seed, Path dir) throws Exception {
-        PruneRunConfig cfg;
+        return PruneRun.execute(config(model.toString(), method, s, seed), dir, true, e -> {}, new RunControl());
+    }
+
+    /** A finished run kept by --force, refused when it was made with other settings than this sweep's. */
+    private static PruneSummary finished(Path dir, PruneRunConfig ours) throws Exception {
+        if (!settings(RunHistory.config(dir)).equals(settings(ours))) {
+            throw new UsageException(dir + " holds a finished run with other settings than this sweep's (epochs, "
+                    + "data, learning rate or pruning options); give the sweep another --out");
+        }
+        return io.otprune.util.Json.PRETTY.fromJson(Files.readString(dir.resolve("summary.json")), PruneSummary.class);
+    }
+
+    /** The run this sweep makes of one model, method, sparsity and seed. */
+    private PruneRunConfig config(String model, String method, double s, long seed) {
         try {
             PruneConfig pc = PruneConfig.builder().method(method).granularity(granularity).budget(budget).scope(scope)
                     .sparsity(s).temperature(temperature).sinkhornIterations(sinkhornIterations).build();
-            cfg = PruneRunConfig.builder().model(model.toString()).data(data).prune(pc).pruneEpochs(pruneEpochs)
+            return PruneRunConfig.builder().model(model).data(data).prune(pc).pruneEpochs(pruneEpochs)
                     .finetuneEpochs(finetuneEpochs).learningRate(lr).seed(seed).device(device).build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        return PruneRun.execute(cfg, dir, true, e -> {}, new RunControl());
+    }
+
+    /**
+     * A protocol runs in parts (a method or a seed at a time, into one folder with --force), so the tables hold every
+     * finished run in the output folder that this sweep would have made the same way: same data, pruning settings
+     * other than method and sparsity, epochs, learning rate, batch size and data options, whatever its model,
+     * method, sparsity and seed. The device and the recorded command line do not count. Folders of other settings
+     * are named in {@code otherSettings} and left out. Returns how many runs were added.
+     */
+    private int addEarlierRuns(List<Row> rows, List<Path> otherSettings) throws Exception {
+        java.util.Set<Path> have = new java.util.HashSet<>();
+        rows.forEach(r -> have.add(r.dir().toAbsolutePath().normalize()));
+        int added = 0;
+        for (RunHistory.Entry e : RunHistory.scan(out).runs()) {
+            if (!have.add(e.dir().toAbsolutePath().normalize())) {
+                continue;
+            }
+            PruneRunConfig theirs = RunHistory.config(e.dir());
+            PruneRunConfig ours = config(theirs.model(), PruneConfig.word(theirs.prune().method()),
+                    theirs.prune().sparsity(), theirs.seed());
+            if (!settings(theirs).equals(settings(ours))) {
+                otherSettings.add(e.dir());
+                continue;
+            }
+            rows.add(new Row(e.dir(), modelName(Path.of(theirs.model())), PruneConfig.word(theirs.prune().method()),
+                    theirs.prune().sparsity(), theirs.seed(), e.summary()));
+            added++;
+        }
+        return added;
+    }
+
+    /**
+     * A run's settings: its config without what the folder's name already says or what does not change its
+     * result's meaning (the model's path as typed, the device, the recorded command).
+     */
+    private static PruneRunConfig settings(PruneRunConfig c) {
+        return new PruneRunConfig(null, c.data(), c.prune(), c.pruneEpochs(), c.finetuneEpochs(),
+                c.learningRate(), c.batchSize(), c.seed(), null, null, c.dataOptions());
+    }
+
+    /** The model's name from its info, or its folder's name when the folder is gone or unreadable. */
+    private static String modelName(Path model) {
+        try {
+            return ModelStore.readInfo(model).name();
+        } catch (Exception e) {
+            return model.getFileName().toString();
+        }
     }
 
     private void writeTables(List<Row> rows) throws Exception {
@@ -165,10 +238,10 @@ final class SweepCommand implements Callable<Integer> {
         }
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Data %s, %s %s budget, %s scope, temperature %s, %d+%d epochs (prune+fine-tune), "
-                + "means over seeds %s (± their sample standard deviation).%n%n", data, granularity, budget, scope,
-                temperature, pruneEpochs, finetuneEpochs, seeds));
-        md.append("| model | method | target | dense acc | final acc | Δ vs dense | achieved | hardening gap | min |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "every finished run in this folder with these settings; means over each row's seeds (± their sample "
+                + "standard deviation).%n%n", data, granularity, budget, scope, temperature, pruneEpochs, finetuneEpochs));
+        md.append("| model | method | target | seeds | dense acc | final acc | Δ vs dense | achieved | hardening gap | min |\n");
+        md.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (List<Row> g : groups.values()) {
             Row f = g.get(0);
             double dense = g.stream().mapToDouble(Row::dense).average().orElse(Double.NaN);
@@ -177,8 +250,9 @@ final class SweepCommand implements Callable<Integer> {
             double ach = g.stream().mapToDouble(Row::achieved).average().orElse(Double.NaN);
             double gap = g.stream().mapToDouble(Row::gap).average().orElse(Double.NaN);
             double min = g.stream().mapToDouble(Row::minutes).average().orElse(Double.NaN);
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %s | %s%s | %.6f | %+.2f | %.1f |%n",
-                    f.model(), f.method(), f.target(), 100 * dense, fin.points(), loss.mean() >= 0 ? "+" : "",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %.2f | %s | %s%s | %.6f | %+.2f | %.1f |%n",
+                    f.model(), f.method(), f.target(),
+                    String.join(",", g.stream().map(r -> Long.toString(r.seed())).toList()), 100 * dense, fin.points(), loss.mean() >= 0 ? "+" : "",
                     loss.points(), ach, 100 * gap, min));
         }
         Map<String, Map<String, SeedStats>> cells = new LinkedHashMap<>();
