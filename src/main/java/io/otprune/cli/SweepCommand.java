@@ -54,6 +54,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--sinkhorn-iterations", defaultValue = "1", description = "1, or 0 for converged (default ${DEFAULT-VALUE}).")
     int sinkhornIterations;
 
+    @Option(names = "--score-lr", description = "Adam learning rate of DTP's scores (default: the prune command's).")
+    Double scoreLr;
+
     @Option(names = "--prune-epochs", defaultValue = "2", description = "Prune epochs (default ${DEFAULT-VALUE}).")
     int pruneEpochs;
 
@@ -151,8 +154,9 @@ final class SweepCommand implements Callable<Integer> {
     /** The run this sweep makes of one model, method, sparsity and seed. */
     private PruneRunConfig config(String model, String method, double s, long seed) {
         try {
-            PruneConfig pc = PruneConfig.builder().method(method).granularity(granularity).budget(budget).scope(scope)
-                    .sparsity(s).temperature(temperature).sinkhornIterations(sinkhornIterations).build();
+            PruneConfig.Builder b = PruneConfig.builder().method(method).granularity(granularity).budget(budget)
+                    .scope(scope).sparsity(s).temperature(temperature).sinkhornIterations(sinkhornIterations);
+            PruneConfig pc = (scoreLr == null ? b : b.scoreLearningRate(scoreLr)).build();
             return PruneRunConfig.builder().model(model).data(data).prune(pc).pruneEpochs(pruneEpochs)
                     .finetuneEpochs(finetuneEpochs).learningRate(lr).seed(seed).device(device).build();
         } catch (IllegalArgumentException e) {
@@ -237,9 +241,11 @@ final class SweepCommand implements Callable<Integer> {
             groups.computeIfAbsent(r.model() + "|" + r.method() + "|" + r.target(), k -> new ArrayList<>()).add(r);
         }
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Data %s, %s %s budget, %s scope, temperature %s, %d+%d epochs (prune+fine-tune), "
-                + "every finished run in this folder with these settings; means over each row's seeds (± their sample "
-                + "standard deviation).%n%n", data, granularity, budget, scope, temperature, pruneEpochs, finetuneEpochs));
+        md.append(String.format(Locale.ROOT, "Data %s, %s %s budget, %s scope, temperature %s, score learning rate %s, "
+                + "%d+%d epochs (prune+fine-tune), every finished run in this folder with these settings; means over each row's seeds (± their sample "
+                + "standard deviation).%n%n", data, granularity, budget, scope, temperature,
+                scoreLr == null ? PruneConfig.builder().build().scoreLearningRate() : scoreLr, pruneEpochs,
+                finetuneEpochs));
         md.append("| model | method | target | seeds | dense acc | final acc | Δ vs dense | achieved | hardening gap | min |\n");
         md.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (List<Row> g : groups.values()) {

@@ -34,13 +34,13 @@ class SweepCliTest {
         assertThat(md).contains("| mlp-300-100 | magnitude | 0.50 | 1 |").contains("| mlp-300-100 | random | 0.50 | 1 |");
         assertThat(Files.readAllLines(tmp.resolve("sweep/results.csv"))).hasSize(3);
 
-        // a run of other settings (here the recorded learning rate) is not averaged with them
-        CliTest.Result other = sweep("random", "0.6", "--force", "--lr", "0.02");
+        // a run of other settings (here the recorded score learning rate) is not averaged with them
+        CliTest.Result other = sweep("random", "0.6", "--force", "--score-lr", "0.01");
         assertThat(other.code()).as(other.err()).isZero();
         assertThat(other.out()).contains("left out of the tables").contains("mlp-300-100-fmnist-magnitude-0.5-s1")
                 .contains("mlp-300-100-fmnist-random-0.5-s1");
         String md2 = Files.readString(tmp.resolve("sweep/results.md"));
-        assertThat(md2).contains("| mlp-300-100 | random | 0.60 |").doesNotContain("| magnitude |")
+        assertThat(md2).contains("score learning rate 0.01,").contains("| mlp-300-100 | random | 0.60 |").doesNotContain("| magnitude |")
                 .doesNotContain("| random | 0.50 |");
 
         // --force keeps a finished run only when it was made as this sweep would make it
