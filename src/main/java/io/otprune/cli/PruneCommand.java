@@ -68,6 +68,11 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--score-lr", defaultValue = "0.05", description = "Adam learning rate of the scores (default ${DEFAULT-VALUE}).")
     double scoreLr;
 
+    @Option(names = "--score-step", defaultValue = "unit", description = "DTP: how Adam sizes each score's step: unit "
+            + "(its own second moment, as usual) or set (one shared by a layer's or group's scores, so the sizes of the "
+            + "gradients rank the units) (default ${DEFAULT-VALUE}).")
+    String scoreStep;
+
     @Option(names = "--min-channels", defaultValue = "1",
             description = "Structured: channels every layer keeps at least (default ${DEFAULT-VALUE}).")
     int minChannels;
@@ -136,7 +141,7 @@ final class PruneCommand implements Callable<Integer> {
         try {
             PruneConfig pc = PruneConfig.builder().method(method).granularity(granularity).budget(budget).scope(scope)
                     .sparsity(s).temperature(temperature).eps0(eps0).sinkhornIterations(sinkhornIterations)
-                    .scoreLearningRate(scoreLr).minChannels(minChannels).latencyBatch(latencyBatch)
+                    .scoreLearningRate(scoreLr).scoreStep(scoreStep).minChannels(minChannels).latencyBatch(latencyBatch)
                     .channelMultiple(channelMultiple).minKept(floors == null ? java.util.Map.of() : SensitivityScan.readFloors(floors)).build();
             if (floorsFit) {
                 pc = fitFloors(pc);

@@ -57,6 +57,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--score-lr", description = "Adam learning rate of DTP's scores (default: the prune command's).")
     Double scoreLr;
 
+    @Option(names = "--score-step", defaultValue = "unit", description = "DTP: unit or set (see prune --help; default ${DEFAULT-VALUE}).")
+    String scoreStep;
+
     @Option(names = "--prune-epochs", defaultValue = "2", description = "Prune epochs (default ${DEFAULT-VALUE}).")
     int pruneEpochs;
 
@@ -155,7 +158,8 @@ final class SweepCommand implements Callable<Integer> {
     private PruneRunConfig config(String model, String method, double s, long seed) {
         try {
             PruneConfig.Builder b = PruneConfig.builder().method(method).granularity(granularity).budget(budget)
-                    .scope(scope).sparsity(s).temperature(temperature).sinkhornIterations(sinkhornIterations);
+                    .scope(scope).sparsity(s).temperature(temperature).sinkhornIterations(sinkhornIterations)
+                    .scoreStep(scoreStep);
             PruneConfig pc = (scoreLr == null ? b : b.scoreLearningRate(scoreLr)).build();
             return PruneRunConfig.builder().model(model).data(data).prune(pc).pruneEpochs(pruneEpochs)
                     .finetuneEpochs(finetuneEpochs).learningRate(lr).seed(seed).device(device).build();
@@ -241,10 +245,10 @@ final class SweepCommand implements Callable<Integer> {
             groups.computeIfAbsent(r.model() + "|" + r.method() + "|" + r.target(), k -> new ArrayList<>()).add(r);
         }
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Data %s, %s %s budget, %s scope, temperature %s, score learning rate %s, "
+        md.append(String.format(Locale.ROOT, "Data %s, %s %s budget, %s scope, temperature %s, score learning rate %s, score step %s, "
                 + "%d+%d epochs (prune+fine-tune), every finished run in this folder with these settings; means over each row's seeds (± their sample "
                 + "standard deviation).%n%n", data, granularity, budget, scope, temperature,
-                scoreLr == null ? PruneConfig.builder().build().scoreLearningRate() : scoreLr, pruneEpochs,
+                scoreLr == null ? PruneConfig.builder().build().scoreLearningRate() : scoreLr, scoreStep, pruneEpochs,
                 finetuneEpochs));
         md.append("| model | method | target | seeds | dense acc | final acc | Δ vs dense | achieved | hardening gap | min |\n");
         md.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");

@@ -114,7 +114,9 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
             }
         }
         temperature = new Temperature(config.temperature(), config.initialEpsilon(), this.totalSteps);
-        scoreOptimizer = ResumableOptimizer.adam(Tracker.fixed((float) config.scoreLearningRate()), 0f);
+        scoreOptimizer = config.scoreStep() == PruneConfig.ScoreStep.SET
+                ? ResumableOptimizer.adamSharedSecondMoment(Tracker.fixed((float) config.scoreLearningRate()))
+                : ResumableOptimizer.adam(Tracker.fixed((float) config.scoreLearningRate()), 0f);
         floorUnits = Selection.floorUnits(sets, config);
         boost = new NDArray[sets.size()];
         boostHost = new float[sets.size()][];

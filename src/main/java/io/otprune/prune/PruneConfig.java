@@ -24,10 +24,12 @@ import java.util.Locale;
  *                          group): 8 or 16 lets runtimes use their blocked convolution kernels (ONNX Runtime's CPU
  *                          NCHWc layout needs multiples of 8 with AVX2, 16 with AVX-512); 1, the default, keeps the
  *                          budget to the channel. 0 (run.json files written before it existed) means 1.
+ * @param scoreStep         how DTP's score optimizer sizes each score's step ({@link ScoreStep}); absent (null) in
+ *                          run.json files written before it existed, which means {@code unit}.
  */
 public record PruneConfig(Method method, Granularity granularity, Budget budget, Scope scope, double sparsity,
         TemperatureMode temperature, double eps0, int sinkhornIterations, double scoreLearningRate, int minChannels,
-        int latencyBatch, java.util.Map<String, Double> minKept, int channelMultiple) {
+        int latencyBatch, java.util.Map<String, Double> minKept, int channelMultiple, ScoreStep scoreStep) {
 
     /**
      * dtp (the product's method), the comparison baselines gmp, magnitude and random, egp (activation-entropy guided
@@ -35,6 +37,14 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
      * barycenter; cpot-merge folds each pruned channel into its nearest kept one instead of dropping it).
      */
     public enum Method { DTP, GMP, MAGNITUDE, RANDOM, EGP, CPOT, CPOT_MERGE }
+
+    /**
+     * How Adam sizes a score's step. {@code unit}: each score has its own second moment, so every score moves by
+     * about the learning rate per step whatever the size of its gradient (Adam as usual). {@code set}: the scores of
+     * one unit set share one second moment (the mean of their squared gradients), so within a set a score moves in
+     * proportion to its gradient and the sizes of the gradients, not only their signs, rank the units.
+     */
+    public enum ScoreStep { UNIT, SET }
 
     /** Weights, channels, or residual blocks (depth). */
     public enum Granularity { UNSTRUCTURED, STRUCTURED, DEPTH }
@@ -75,6 +85,9 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         }
         if (channelMultiple == 0) {
             channelMultiple = 1;
+        }
+        if (scoreStep == null) {
+            scoreStep = ScoreStep.UNIT;
         }
         if (channelMultiple < 1 || channelMultiple > 256) {
             throw new IllegalArgumentException("the channel multiple must be in 1..256, got " + channelMultiple);
@@ -118,7 +131,7 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         return new Builder().method(method).granularity(granularity).budget(budget).scope(scope).sparsity(sparsity)
                 .temperature(temperature).eps0(eps0).sinkhornIterations(sinkhornIterations)
                 .scoreLearningRate(scoreLearningRate).minChannels(minChannels).latencyBatch(latencyBatch)
-                .minKept(minKept).channelMultiple(channelMultiple);
+                .minKept(minKept).channelMultiple(channelMultiple).scoreStep(scoreStep);
     }
 
     /** The project's defaults: dtp, unstructured, count, global, sparsity 0.9, auto temperature, one iteration. */
@@ -136,6 +149,7 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         private int latencyBatch = 1;
         private java.util.Map<String, Double> minKept = java.util.Map.of();
         private int channelMultiple = 1;
+        private ScoreStep scoreStep = ScoreStep.UNIT;
 
         private Builder() {}
 
@@ -152,6 +166,7 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         public Builder latencyBatch(int v) { latencyBatch = v; return this; }
         public Builder minKept(java.util.Map<String, Double> v) { minKept = v; return this; }
         public Builder channelMultiple(int v) { channelMultiple = v; return this; }
+        public Builder scoreStep(ScoreStep v) { scoreStep = v; return this; }
 
         /** The same settings from the words the CLI takes ({@code dtp}, {@code per-layer}, …), with clear errors. */
         public Builder method(String w) { return method(parse(Method.class, w, "method")); }
@@ -159,10 +174,12 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         public Builder budget(String w) { return budget(parse(Budget.class, w, "budget")); }
         public Builder scope(String w) { return scope(parse(Scope.class, w, "scope")); }
         public Builder temperature(String w) { return temperature(parse(TemperatureMode.class, w, "temperature mode")); }
+        public Builder scoreStep(String w) { return scoreStep(parse(ScoreStep.class, w, "score step")); }
 
         public PruneConfig build() {
             return new PruneConfig(method, granularity, budget, scope, sparsity, temperature, eps0,
-                    sinkhornIterations, scoreLearningRate, minChannels, latencyBatch, minKept, channelMultiple);
+                    sinkhornIterations, scoreLearningRate, minChannels, latencyBatch, minKept, channelMultiple,
+                    scoreStep);
         }
     }
 

@@ -47,6 +47,7 @@ public record PruneRunConfig(String model, String data, PruneConfig prune, int p
                 pc.scoreLearningRate(), pc.minChannels(), pc.latencyBatch(), lr, batchSize, seed, device)
                 + (pc.minKept().isEmpty() ? "" : " --floors " + shellWord(PruneConfig.floorsWord(pc.minKept())))
                 + (pc.channelMultiple() == 1 ? "" : " --channel-multiple " + pc.channelMultiple())
+                + (pc.scoreStep() == PruneConfig.ScoreStep.UNIT ? "" : " --score-step " + PruneConfig.word(pc.scoreStep()))
                 + dataOptions.commandFlags();
         return out == null ? line : line + " --out " + out;
     }

@@ -38,6 +38,15 @@ public abstract class ResumableOptimizer extends Optimizer {
         return new Adam(new Builder().optWeightDecays(weightDecay), lr);
     }
 
+    /**
+     * Adam whose second moment is one number per parameter tensor (the running mean of its squared gradient,
+     * stored broadcast so checkpoints keep Adam's layout): the step of each element is its first moment over that
+     * shared scale, so elements move in proportion to their gradients (β₁ 0.9, β₂ 0.999, ε 1e-8, no weight decay).
+     */
+    public static ResumableOptimizer adamSharedSecondMoment(ParameterTracker lr) {
+        return new AdamShared(new Builder(), lr);
+    }
+
     /** As {@link Optimizer#updateCount} with no begin offset: the largest per-parameter count so far. */
     @Override
     protected int updateCount(String parameterId) {
@@ -140,6 +149,35 @@ public abstract class ResumableOptimizer extends Optimizer {
                     : new NDList(weight, grad);
             weight.getNDArrayInternal().sgdUpdate(inputs, new NDList(weight), learningRate, weightDecay, rescaleGrad,
                     clipGrad, momentum, true);
+        }
+    }
+
+    private static final class AdamShared extends ResumableOptimizer {
+        private static final float BETA1 = 0.9f, BETA2 = 0.999f, EPSILON = 1e-8f;
+        private final ParameterTracker lr;
+
+        AdamShared(Builder b, ParameterTracker lr) {
+            super(b);
+            this.lr = lr;
+        }
+
+        @Override
+        protected int stateArrays() {
+            return 2;
+        }
+
+        @Override
+        public void update(String parameterId, NDArray weight, NDArray grad) {
+            // off the autograd path (after the collector closed): Java numbers are safe here (PITFALLS 1 is
+            // about recorded ops); every new array starts from the gradient, which lives in the step's manager
+            int t = updateCount(parameterId);
+            float rate = (float) (lr.getNewValue(parameterId, t) * Math.sqrt(1.0 - Math.pow(BETA2, t))
+                    / (1.0 - Math.pow(BETA1, t)));
+            NDArray[] s = state(parameterId, weight, 2);
+            s[0].muli(BETA1).addi(grad.mul(1f - BETA1));
+            s[1].muli(BETA2).addi(grad.square().mean().mul(1f - BETA2));
+            NDArray scale = grad.zerosLike().add(s[1]).sqrt().add(EPSILON);
+            weight.subi(grad.zerosLike().add(s[0]).div(scale).mul(rate));
         }
     }
 
