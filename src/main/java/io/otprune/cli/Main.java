@@ -72,7 +72,9 @@ public final class Main implements Runnable {
                 "DJL " + v.get("djl") + ", PyTorch " + v.get("pytorch"),
                 "Java " + v.get("java") + " at " + System.getProperty("java.home"),
                 "device: " + io.otprune.train.Devices.describe(),
-                "native libraries: " + Versions.nativeCache() + " (set DJL_CACHE_DIR to move them)"
+                "native libraries: " + Versions.nativeCache() + " (set DJL_CACHE_DIR to move them)",
+                "CPU convolution check: " + java.util.Objects.requireNonNullElse(
+                        io.otprune.train.NativeCheck.convolutionProblem(), "right")
             };
         }
     }

@@ -17,7 +17,24 @@ public final class Devices {
         return n > 0 ? n + " GPU(s) via PyTorch " + Engine.getInstance().getVersion() : "CPU only (no GPU found)";
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * The device a name means. Resolving CPU work also runs {@link NativeCheck} once and prints its warning to
+     * stderr, so every command and run that computes says when the CPU's convolutions are wrong.
+     */
     public static Device resolve(String name) {
+        Device d = resolveName(name);
+        if ("cpu".equals(d.getDeviceType())) {
+            String problem = NativeCheck.convolutionProblem();
+            if (problem != null && WARNED.compareAndSet(false, true)) {
+                System.err.println("otprune: WARNING: " + problem);
+            }
+        }
+        return d;
+    }
+
+    private static Device resolveName(String name) {
         switch (name == null ? "auto" : name.toLowerCase(java.util.Locale.ROOT)) {
             case "auto":
                 return gpuCount() > 0 ? Device.gpu() : Device.cpu();

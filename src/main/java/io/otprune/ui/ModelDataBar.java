@@ -123,9 +123,14 @@ final class ModelDataBar implements WorkbenchView {
                     "%s · %d conv/linear layers · %,d params · %,d MACs · dense %.2f%% on %s", p.info().name(),
                     p.layers().size(), p.params(), p.macs(), 100 * p.info().testAccuracy(), p.info().dataset());
         }, vm.model));
-        Label device = new Label("device: " + Devices.describe());
-        device.setTooltip(new Tooltip("PyTorch native libraries: " + io.otprune.util.Versions.nativeCache()
+        String convProblem = io.otprune.train.NativeCheck.convolutionProblem();
+        Label device = new Label("device: " + Devices.describe() + (convProblem == null ? "" : " · ⚠ wrong convolutions"));
+        device.setTooltip(new Tooltip((convProblem == null ? "" : "WARNING: " + convProblem + "\n")
+                + "PyTorch native libraries: " + io.otprune.util.Versions.nativeCache()
                 + " (set DJL_CACHE_DIR to move them); runs: " + WorkbenchApp.RUNS));
+        if (convProblem != null) {
+            device.setStyle("-fx-text-fill: #b00020; -fx-font-weight: bold;");
+        }
         Label modelLabel = new Label("Model");
         Label dataLabel = new Label("Data");
         for (Label l : List.of(modelLabel, dataLabel, device)) {
