@@ -35,7 +35,7 @@ public abstract class ResumableOptimizer extends Optimizer {
 
     /** Adam with DJL's defaults (β₁ 0.9, β₂ 0.999, ε 1e-8): DJL's {@code Adam}. */
     public static ResumableOptimizer adam(ParameterTracker lr, float weightDecay) {
-        return new Adam(new Builder().optWeightDecays(weightDecay), lr);
+        return new Adam(new Builder().optWeightDecays(weightDecay), lr, false);
     }
 
     /**
@@ -44,7 +44,7 @@ public abstract class ResumableOptimizer extends Optimizer {
      * shared scale, so elements move in proportion to their gradients (β₁ 0.9, β₂ 0.999, ε 1e-8, no weight decay).
      */
     public static ResumableOptimizer adamSharedSecondMoment(ParameterTracker lr) {
-        return new AdamShared(new Builder(), lr);
+        return new Adam(new Builder(), lr, true);
     }
 
     /** As {@link Optimizer#updateCount} with no begin offset: the largest per-parameter count so far. */
@@ -152,42 +152,15 @@ public abstract class ResumableOptimizer extends Optimizer {
         }
     }
 
-    private static final class AdamShared extends ResumableOptimizer {
-        private static final float BETA1 = 0.9f, BETA2 = 0.999f, EPSILON = 1e-8f;
-        private final ParameterTracker lr;
-
-        AdamShared(Builder b, ParameterTracker lr) {
-            super(b);
-            this.lr = lr;
-        }
-
-        @Override
-        protected int stateArrays() {
-            return 2;
-        }
-
-        @Override
-        public void update(String parameterId, NDArray weight, NDArray grad) {
-            // off the autograd path (after the collector closed): Java numbers are safe here (PITFALLS 1 is
-            // about recorded ops); every new array starts from the gradient, which lives in the step's manager
-            int t = updateCount(parameterId);
-            float rate = (float) (lr.getNewValue(parameterId, t) * Math.sqrt(1.0 - Math.pow(BETA2, t))
-                    / (1.0 - Math.pow(BETA1, t)));
-            NDArray[] s = state(parameterId, weight, 2);
-            s[0].muli(BETA1).addi(grad.mul(1f - BETA1));
-            s[1].muli(BETA2).addi(grad.square().mean().mul(1f - BETA2));
-            NDArray scale = grad.zerosLike().add(s[1]).sqrt().add(EPSILON);
-            weight.subi(grad.zerosLike().add(s[0]).div(scale).mul(rate));
-        }
-    }
-
     private static final class Adam extends ResumableOptimizer {
         private static final float BETA1 = 0.9f, BETA2 = 0.999f, EPSILON = 1e-8f;
         private final ParameterTracker lr;
+        private final boolean sharedSecondMoment;
 
-        Adam(Builder b, ParameterTracker lr) {
+        Adam(Builder b, ParameterTracker lr, boolean sharedSecondMoment) {
             super(b);
             this.lr = lr;
+            this.sharedSecondMoment = sharedSecondMoment;
         }
 
         @Override
@@ -202,6 +175,16 @@ public abstract class ResumableOptimizer extends Optimizer {
             double coef2 = 1.0 - Math.pow(BETA2, t);
             float newLearningRate = lr.getNewValue(parameterId, t);
             float learningRateBiasCorrection = (float) (newLearningRate * Math.sqrt(coef2) / coef1);
+            if (sharedSecondMoment) {
+                // off the autograd path (after the collector closed): Java numbers are safe here (PITFALLS 1 is
+                // about recorded ops); every new array starts from the gradient, which lives in the step's manager
+                NDArray[] s = state(parameterId, weight, 2);
+                s[0].muli(BETA1).addi(grad.mul(1f - BETA1));
+                s[1].muli(BETA2).addi(grad.square().mean().mul(1f - BETA2));
+                NDArray scale = grad.zerosLike().add(s[1]).sqrt().add(EPSILON);
+                weight.subi(grad.zerosLike().add(s[0]).div(scale).mul(learningRateBiasCorrection));
+                return;
+            }
             float weightDecay = getWeightDecay();
             NDArray[] s = state(parameterId, weight, 2);
             weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, s[0], s[1]), new NDList(weight),
