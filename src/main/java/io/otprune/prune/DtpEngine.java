@@ -57,6 +57,9 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
     private final int histogramInterval;
     private final String[] scoreIds;
     private NDArray[] masks;
+    /** The experimental gradient through the budget ({@link #budgetShifts}), read when the engine is made. */
+    static final String BUDGET_GRADIENT_PROPERTY = "otprune.dtp.budgetGradient";
+    private final boolean budgetGradient = Boolean.getBoolean(BUDGET_GRADIENT_PROPERTY);
     /** Per set, the least units it keeps ({@link PruneConfig#minKept}); all 0 without floors. */
     private final int[] floorUnits;
     /**
@@ -172,9 +175,58 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
 
     /** The soft mask of set j, created in {@code manager}; with gradients to the scores when grad mode is on. */
     private NDArray softMask(NDManager manager, int j) {
+        return softMask(manager, j, null);
+    }
+
+    /** As {@link #softMask(NDManager, int)}, with τ moved by {@code shift} (a zero-valued term, for its gradient). */
+    private NDArray softMask(NDManager manager, int j, NDArray shift) {
         NDArray invEps = manager.full(new Shape(), (float) (1.0 / temperature.value()));
+        NDArray c = centred(manager, j);
+        if (shift != null) {
+            c = c.sub(shift);
+        }
         // engine-owned constants only on the autograd path (PITFALLS 1); step-owned first operand (PITFALLS 2)
-        return ai.djl.nn.Activation.sigmoid(centred(manager, j).mul(invEps));
+        return ai.djl.nn.Activation.sigmoid(c.mul(invEps));
+    }
+
+    /**
+     * EXPERIMENT (off unless the JVM runs with {@code -Dotprune.dtp.budgetGradient=true}; not recorded in run.json):
+     * the scores' gradient through the budget. τ is the solution of Σ c·m(s, τ) = ρ·C, so dτ/ds_i = c_i w_i / Σ c w
+     * with w = m(1 − m); with τ a constant for autograd every gate that "wants up" pulls its score up alone, and
+     * all scores drift together (docs/benchmarks.md §12, resnet20 blocks). Per problem this returns
+     * Σ c·w·(s − sg(s)) / Σ c·w: zero in value, dτ/ds in gradient, so the masks' gradient is the implicit one.
+     */
+    private NDArray[] budgetShifts(NDManager step) {
+        if (!budgetGradient) {
+            return new NDArray[problems.size()];
+        }
+        NDArray[] out = new NDArray[problems.size()];
+        NDArray one = step.full(new Shape(), 1f);
+        for (int q = 0; q < problems.size(); q++) {
+            NDArray num = null, den = null;
+            for (int j : problems.get(q).sets()) {
+                NDArray m0 = softMask(step, j).stopGradient();
+                NDArray w = one.sub(m0).mul(m0);
+                w = costs[j] != null ? w.mul(costs[j]) : w.mul(step.full(new Shape(), (float) uniformCost[j]));
+                NDArray frozen = scores[j].stopGradient();
+                frozen.attach(step); // a step-owned first operand keeps the ops' results in the step (PITFALLS 2)
+                NDArray part = frozen.neg().add(scores[j]).mul(w).sum();
+                num = num == null ? part : num.add(part);
+                den = den == null ? w.sum() : den.add(w.sum());
+            }
+            out[q] = num.div(den.add(step.full(new Shape(), 1e-30f)));
+        }
+        return out;
+    }
+
+    /** The soft masks {@link #beforeForward} installs, created in {@code step} (for tests of their gradients). */
+    NDArray[] softMasks(NDManager step) {
+        NDArray[] shift = budgetShifts(step);
+        NDArray[] out = new NDArray[sets.size()];
+        for (int j = 0; j < sets.size(); j++) {
+            out[j] = softMask(step, j, shift[problemOfSet[j]]);
+        }
+        return out;
     }
 
     /** s − τ for set j, with the floor's boost: the argument of the soft mask, times 1/ε. */
@@ -241,9 +293,8 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
 
     @Override
     public void beforeForward(NDManager step, int globalStep) {
-        masks = new NDArray[sets.size()];
+        masks = softMasks(step);
         for (int j = 0; j < sets.size(); j++) {
-            masks[j] = softMask(step, j);
             sets.get(j).installMask(masks[j]);
         }
     }
@@ -508,6 +559,11 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
             }
             return sharp / units;
         }
+    }
+
+    /** The score tensors themselves (for tests of their gradients). */
+    NDArray[] scoreArrays() {
+        return scores;
     }
 
     /** Copies of the current scores, per set. */

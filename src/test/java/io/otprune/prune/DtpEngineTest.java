@@ -156,4 +156,53 @@ class DtpEngineTest {
             assertThat((long) ProblemsTest.count(o.keep()[j])).isEqualTo(Math.round(0.3 * o.keep()[j].length));
         }
     }
+
+    /**
+     * The experimental gradient through the budget: with it the kept count Σm is, to first order, fixed by the
+     * budget whatever the scores do, so its gradient w.r.t. every score is zero; without it (τ a constant for
+     * autograd) that gradient is m(1 − m)/ε per score, which is what makes all scores drift up together.
+     */
+    @Test
+    void budgetGradientRemovesTheKeptCountsGradient() throws Exception {
+        PruneConfig pc = PruneConfig.builder().sparsity(0.8).build();
+        for (boolean through : new boolean[] {false, true}) {
+            String old = System.getProperty(DtpEngine.BUDGET_GRADIENT_PROPERTY);
+            System.setProperty(DtpEngine.BUDGET_GRADIENT_PROPERTY, Boolean.toString(through));
+            try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+                Engine.getInstance().setRandomSeed(1);
+                Network net = new Network(Architectures.graph("mlp-300-100", 1, 28, 28, 10));
+                net.initialize(m);
+                PruneUnits units = PruneUnits.of(net, pc.granularity());
+                List<Problem> problems = Problems.build(units.sets(), pc.budget(), pc.scope(), pc.keptFraction());
+                DtpEngine engine = new DtpEngine(units, problems, pc, m, 10, e -> {});
+                double largest = 0;
+                try (NDManager step = m.newSubManager();
+                        ai.djl.training.GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    ai.djl.ndarray.NDArray[] masks = engine.softMasks(step);
+                    ai.djl.ndarray.NDArray kept = masks[0].sum();
+                    for (int j = 1; j < masks.length; j++) {
+                        kept = kept.add(masks[j].sum());
+                    }
+                    gc.backward(kept);
+                }
+                for (ai.djl.ndarray.NDArray s : engine.scoreArrays()) {
+                    for (float g : s.getGradient().toFloatArray()) {
+                        largest = Math.max(largest, Math.abs(g));
+                    }
+                }
+                engine.close();
+                if (through) {
+                    assertThat(largest).isLessThan(1e-5);
+                } else {
+                    assertThat(largest).isGreaterThan(0.1);
+                }
+            } finally {
+                if (old == null) {
+                    System.clearProperty(DtpEngine.BUDGET_GRADIENT_PROPERTY);
+                } else {
+                    System.setProperty(DtpEngine.BUDGET_GRADIENT_PROPERTY, old);
+                }
+            }
+        }
+    }
 }
