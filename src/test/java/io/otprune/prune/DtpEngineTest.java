@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
 import io.otprune.data.Dataset;
 import io.otprune.data.Datasets;
 import io.otprune.data.ImageSet;
@@ -177,15 +179,15 @@ class DtpEngineTest {
                 DtpEngine engine = new DtpEngine(units, problems, pc, m, 10, e -> {});
                 double largest = 0;
                 try (NDManager step = m.newSubManager();
-                        ai.djl.training.GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    ai.djl.ndarray.NDArray[] masks = engine.softMasks(step);
-                    ai.djl.ndarray.NDArray kept = masks[0].sum();
+                        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray[] masks = engine.softMasks(step);
+                    NDArray kept = masks[0].sum();
                     for (int j = 1; j < masks.length; j++) {
                         kept = kept.add(masks[j].sum());
                     }
                     gc.backward(kept);
                 }
-                for (ai.djl.ndarray.NDArray s : engine.scoreArrays()) {
+                for (NDArray s : engine.scoreArrays()) {
                     for (float g : s.getGradient().toFloatArray()) {
                         largest = Math.max(largest, Math.abs(g));
                     }
