@@ -354,7 +354,8 @@ final class BenchCommand implements Runnable {
             boolean processWarm = false;
             for (String id : models) {
                 double plain = 0;
-                for (String variant : new String[] {"plain", "gmp", "dtp (1 Sinkhorn iteration)", "dtp (converged solve)"}) {
+                for (String variant : new String[] {"plain", "gmp", "dtp (1 Sinkhorn iteration)", "dtp (converged solve)",
+                        "dtp (implicit τ)"}) {
                     if (!processWarm) {
                         warmUp(id, train, norm);
                         processWarm = true;
@@ -372,7 +373,9 @@ final class BenchCommand implements Runnable {
                                         io.otprune.prune.PruneConfig.Granularity.class, granularity, "granularity"))
                                 .budget(io.otprune.prune.PruneConfig.parse(io.otprune.prune.PruneConfig.Budget.class,
                                         budget, "budget")).sparsity(sparsity)
-                                .sinkhornIterations(variant.contains("converged") ? 0 : 1).build();
+                                .sinkhornIterations(variant.contains("converged") ? 0 : 1)
+                                .tauGradient(variant.contains("implicit") ? io.otprune.prune.PruneConfig.TauGradient.IMPLICIT
+                                        : io.otprune.prune.PruneConfig.TauGradient.FIXED).build();
                         if (!variant.equals("plain")) {
                             var units = io.otprune.prune.PruneUnits.of(net, pc.granularity());
                             hook = variant.equals("gmp") ? new io.otprune.prune.Baselines.Gmp(units, pc, m, runSteps)

@@ -73,6 +73,11 @@ final class PruneCommand implements Callable<Integer> {
             + "gradients rank the units) (default ${DEFAULT-VALUE}).")
     String scoreStep;
 
+    @Option(names = "--tau-gradient", defaultValue = PruneConfig.DEFAULT_TAU_GRADIENT, description = "DTP: fixed (the "
+            + "budget's threshold τ is a constant for the scores' gradient) or implicit (the gradient also moves τ as "
+            + "the budget requires, so a pull all units share cancels) (default ${DEFAULT-VALUE}).")
+    String tauGradient;
+
     @Option(names = "--min-channels", defaultValue = "1",
             description = "Structured: channels every layer keeps at least (default ${DEFAULT-VALUE}).")
     int minChannels;
@@ -141,7 +146,7 @@ final class PruneCommand implements Callable<Integer> {
         try {
             PruneConfig pc = PruneConfig.builder().method(method).granularity(granularity).budget(budget).scope(scope)
                     .sparsity(s).temperature(temperature).eps0(eps0).sinkhornIterations(sinkhornIterations)
-                    .scoreLearningRate(scoreLr).scoreStep(scoreStep).minChannels(minChannels).latencyBatch(latencyBatch)
+                    .scoreLearningRate(scoreLr).scoreStep(scoreStep).tauGradient(tauGradient).minChannels(minChannels).latencyBatch(latencyBatch)
                     .channelMultiple(channelMultiple).minKept(floors == null ? java.util.Map.of() : SensitivityScan.readFloors(floors)).build();
             if (floorsFit) {
                 pc = fitFloors(pc);

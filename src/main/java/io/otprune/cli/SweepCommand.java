@@ -60,6 +60,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--score-step", defaultValue = "unit", description = "DTP: unit or set (see prune --help; default ${DEFAULT-VALUE}).")
     String scoreStep;
 
+    @Option(names = "--tau-gradient", defaultValue = PruneConfig.DEFAULT_TAU_GRADIENT, description = "DTP: fixed or implicit (see prune --help; default ${DEFAULT-VALUE}).")
+    String tauGradient;
+
     @Option(names = "--prune-epochs", defaultValue = "2", description = "Prune epochs (default ${DEFAULT-VALUE}).")
     int pruneEpochs;
 
@@ -159,7 +162,7 @@ final class SweepCommand implements Callable<Integer> {
         try {
             PruneConfig.Builder b = PruneConfig.builder().method(method).granularity(granularity).budget(budget)
                     .scope(scope).sparsity(s).temperature(temperature).sinkhornIterations(sinkhornIterations)
-                    .scoreStep(scoreStep);
+                    .scoreStep(scoreStep).tauGradient(tauGradient);
             PruneConfig pc = (scoreLr == null ? b : b.scoreLearningRate(scoreLr)).build();
             return PruneRunConfig.builder().model(model).data(data).prune(pc).pruneEpochs(pruneEpochs)
                     .finetuneEpochs(finetuneEpochs).learningRate(lr).seed(seed).device(device).build();
@@ -246,9 +249,9 @@ final class SweepCommand implements Callable<Integer> {
         }
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Data %s, %s %s budget, %s scope, temperature %s, score learning rate %s, score step %s, "
-                + "%d+%d epochs (prune+fine-tune), every finished run in this folder with these settings; means over each row's seeds (± their sample "
+                + "tau gradient %s, %d+%d epochs (prune+fine-tune), every finished run in this folder with these settings; means over each row's seeds (± their sample "
                 + "standard deviation).%n%n", data, granularity, budget, scope, temperature,
-                scoreLr == null ? PruneConfig.builder().build().scoreLearningRate() : scoreLr, scoreStep, pruneEpochs,
+                scoreLr == null ? PruneConfig.builder().build().scoreLearningRate() : scoreLr, scoreStep, tauGradient, pruneEpochs,
                 finetuneEpochs));
         md.append("| model | method | target | seeds | dense acc | final acc | Δ vs dense | achieved | hardening gap | min |\n");
         md.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");

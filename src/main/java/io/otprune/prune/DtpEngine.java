@@ -57,9 +57,6 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
     private final int histogramInterval;
     private final String[] scoreIds;
     private NDArray[] masks;
-    /** The experimental gradient through the budget ({@link #budgetShifts}), read when the engine is made. */
-    static final String BUDGET_GRADIENT_PROPERTY = "otprune.dtp.budgetGradient";
-    private final boolean budgetGradient = Boolean.getBoolean(BUDGET_GRADIENT_PROPERTY);
     /** Per set, the least units it keeps ({@link PruneConfig#minKept}); all 0 without floors. */
     private final int[] floorUnits;
     /**
@@ -175,58 +172,67 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
 
     /** The soft mask of set j, created in {@code manager}; with gradients to the scores when grad mode is on. */
     private NDArray softMask(NDManager manager, int j) {
-        return softMask(manager, j, null);
-    }
-
-    /** As {@link #softMask(NDManager, int)}, with τ moved by {@code shift} (a zero-valued term, for its gradient). */
-    private NDArray softMask(NDManager manager, int j, NDArray shift) {
         NDArray invEps = manager.full(new Shape(), (float) (1.0 / temperature.value()));
-        NDArray c = centred(manager, j);
-        if (shift != null) {
-            c = c.sub(shift);
-        }
         // engine-owned constants only on the autograd path (PITFALLS 1); step-owned first operand (PITFALLS 2)
-        return ai.djl.nn.Activation.sigmoid(c.mul(invEps));
-    }
-
-    /**
-     * EXPERIMENT (off unless the JVM runs with {@code -Dotprune.dtp.budgetGradient=true}; not recorded in run.json):
-     * the scores' gradient through the budget. τ is the solution of Σ c·m(s, τ) = ρ·C, so dτ/ds_i = c_i w_i / Σ c w
-     * with w = m(1 − m); with τ a constant for autograd every gate that "wants up" pulls its score up alone, and
-     * all scores drift together (docs/benchmarks.md §12, resnet20 blocks). Per problem this returns
-     * Σ c·w·(s − sg(s)) / Σ c·w: zero in value, dτ/ds in gradient, so the masks' gradient is the implicit one.
-     */
-    private NDArray[] budgetShifts(NDManager step) {
-        if (!budgetGradient) {
-            return new NDArray[problems.size()];
-        }
-        NDArray[] out = new NDArray[problems.size()];
-        NDArray one = step.full(new Shape(), 1f);
-        for (int q = 0; q < problems.size(); q++) {
-            NDArray num = null, den = null;
-            for (int j : problems.get(q).sets()) {
-                NDArray m0 = softMask(step, j).stopGradient();
-                NDArray w = one.sub(m0).mul(m0);
-                w = costs[j] != null ? w.mul(costs[j]) : w.mul(step.full(new Shape(), (float) uniformCost[j]));
-                NDArray frozen = scores[j].stopGradient();
-                frozen.attach(step); // a step-owned first operand keeps the ops' results in the step (PITFALLS 2)
-                NDArray part = frozen.neg().add(scores[j]).mul(w).sum();
-                num = num == null ? part : num.add(part);
-                den = den == null ? w.sum() : den.add(w.sum());
-            }
-            out[q] = num.div(den.add(step.full(new Shape(), 1e-30f)));
-        }
-        return out;
+        return ai.djl.nn.Activation.sigmoid(centred(manager, j).mul(invEps));
     }
 
     /** The soft masks {@link #beforeForward} installs, created in {@code step} (for tests of their gradients). */
     NDArray[] softMasks(NDManager step) {
-        NDArray[] shift = budgetShifts(step);
         NDArray[] out = new NDArray[sets.size()];
         for (int j = 0; j < sets.size(); j++) {
-            out[j] = softMask(step, j, shift[problemOfSet[j]]);
+            out[j] = softMask(step, j);
         }
         return out;
+    }
+
+    /**
+     * The scores' gradients of this step (after the backward pass through {@code masks}, this step's soft masks),
+     * in {@code step}: as
+     * autograd left them when τ is {@link PruneConfig.TauGradient#FIXED fixed}, with τ's own dependence on the
+     * scores added when it is {@link PruneConfig.TauGradient#IMPLICIT implicit}.
+     */
+    NDArray[] scoreGradients(NDManager step, NDArray[] masks) {
+        NDArray[] g = new NDArray[sets.size()];
+        for (int j = 0; j < sets.size(); j++) {
+            g[j] = scores[j].getGradient();
+            g[j].attach(step);
+        }
+        if (config.tauGradient() == PruneConfig.TauGradient.IMPLICIT) {
+            addImplicitTau(step, masks, g);
+        }
+        return g;
+    }
+
+    /**
+     * τ solves Σ c·m(s, τ) = ρ·C, so dτ/ds_i = c_i·w_i / Σ c·w with w = m(1 − m), and since ∂m/∂τ = −∂m/∂s the
+     * loss's full gradient is g_i − (Σ_k g_k)·c_i·w_i / Σ c·w, g the gradient with τ held fixed: per problem, the
+     * share of the summed gradient that would only move τ is taken out, in proportion to each unit's slope and cost.
+     * With τ fixed, a pull every unit shares (every residual block's gate "wants up") moves each score alone and τ
+     * follows them all (docs/benchmarks.md §12). A correction of the gradient, not a term in the graph: no backward
+     * pass of its own (on the mlp's 266,200 scores each elementwise pass costs about 0.5 ms, §12).
+     */
+    private void addImplicitTau(NDManager step, NDArray[] masks, NDArray[] g) {
+        NDArray one = step.full(new Shape(), 1f);
+        for (Problem p : problems) {
+            int[] js = p.sets();
+            NDArray[] cw = new NDArray[js.length];
+            NDArray sumG = null, sumCw = null;
+            for (int k = 0; k < js.length; k++) {
+                int j = js[k];
+                NDArray m = masks[j].stopGradient();
+                NDArray w = one.sub(m).mul(m);
+                cw[k] = costs[j] != null ? w.mul(costs[j])
+                        : uniformCost[j] == 1 ? w : w.mul(step.full(new Shape(), (float) uniformCost[j]));
+                sumG = sumG == null ? g[j].sum() : sumG.add(g[j].sum());
+                sumCw = sumCw == null ? cw[k].sum() : sumCw.add(cw[k].sum());
+            }
+            // every mask hard (w = 0 everywhere): τ is not a function of the scores any more, nothing to add
+            NDArray shift = sumG.div(sumCw.add(step.full(new Shape(), 1e-30f)));
+            for (int k = 0; k < js.length; k++) {
+                g[js[k]] = g[js[k]].sub(cw[k].mul(shift));
+            }
+        }
     }
 
     /** s − τ for set j, with the floor's boost: the argument of the soft mask, times 1/ε. */
@@ -308,10 +314,9 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
 
     @Override
     public void afterUpdate(NDManager step, int globalStep) {
+        NDArray[] g = scoreGradients(step, masks);
         for (int j = 0; j < sets.size(); j++) {
-            NDArray g = scores[j].getGradient();
-            g.attach(step);
-            scoreOptimizer.update(scoreIds[j], scores[j], g);
+            scoreOptimizer.update(scoreIds[j], scores[j], g[j]);
         }
         int done = globalStep + 1;
         stepsSinceStats++;

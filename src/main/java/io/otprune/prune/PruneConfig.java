@@ -26,10 +26,14 @@ import java.util.Locale;
  *                          budget to the channel. 0 (run.json files written before it existed) means 1.
  * @param scoreStep         how DTP's score optimizer sizes each score's step ({@link ScoreStep}); absent (null) in
  *                          run.json files written before it existed, which means {@code unit}.
+ * @param tauGradient       whether DTP's score gradient sees the budget's threshold τ move with the scores
+ *                          ({@link TauGradient}); absent (null) in run.json files written before it existed, which
+ *                          means {@code fixed}.
  */
 public record PruneConfig(Method method, Granularity granularity, Budget budget, Scope scope, double sparsity,
         TemperatureMode temperature, double eps0, int sinkhornIterations, double scoreLearningRate, int minChannels,
-        int latencyBatch, java.util.Map<String, Double> minKept, int channelMultiple, ScoreStep scoreStep) {
+        int latencyBatch, java.util.Map<String, Double> minKept, int channelMultiple, ScoreStep scoreStep,
+        TauGradient tauGradient) {
 
     /**
      * dtp (the product's method), the comparison baselines gmp, magnitude and random, egp (activation-entropy guided
@@ -45,6 +49,18 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
      * proportion to its gradient and the sizes of the gradients, not only their signs, rank the units.
      */
     public enum ScoreStep { UNIT, SET }
+
+    /**
+     * The soft mask is σ((s − τ)/ε), with τ the threshold at which the plan keeps the budget (Σ c·m = ρ·C).
+     * {@code fixed}: τ is a constant for autograd, so a pull every unit shares (every gate "wants up") moves every
+     * score alone and τ follows them all. {@code implicit}: the gradient differentiates through the budget
+     * constraint too (dτ/ds_i = c_i·w_i / Σ c·w, w = m(1 − m)), so that shared pull cancels and only the units'
+     * differences move the scores (docs/design.md §1).
+     */
+    public enum TauGradient { FIXED, IMPLICIT }
+
+    /** The builder's τ gradient, as the CLI writes it (a constant, so the CLI's option can name it as its default). */
+    public static final String DEFAULT_TAU_GRADIENT = "fixed";
 
     /** Weights, channels, or residual blocks (depth). */
     public enum Granularity { UNSTRUCTURED, STRUCTURED, DEPTH }
@@ -89,6 +105,9 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         if (scoreStep == null) {
             scoreStep = ScoreStep.UNIT;
         }
+        if (tauGradient == null) {
+            tauGradient = TauGradient.FIXED;
+        }
         if (channelMultiple < 1 || channelMultiple > 256) {
             throw new IllegalArgumentException("the channel multiple must be in 1..256, got " + channelMultiple);
         }
@@ -131,7 +150,7 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         return new Builder().method(method).granularity(granularity).budget(budget).scope(scope).sparsity(sparsity)
                 .temperature(temperature).eps0(eps0).sinkhornIterations(sinkhornIterations)
                 .scoreLearningRate(scoreLearningRate).minChannels(minChannels).latencyBatch(latencyBatch)
-                .minKept(minKept).channelMultiple(channelMultiple).scoreStep(scoreStep);
+                .minKept(minKept).channelMultiple(channelMultiple).scoreStep(scoreStep).tauGradient(tauGradient);
     }
 
     /** The project's defaults: dtp, unstructured, count, global, sparsity 0.9, auto temperature, one iteration. */
@@ -150,6 +169,7 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         private java.util.Map<String, Double> minKept = java.util.Map.of();
         private int channelMultiple = 1;
         private ScoreStep scoreStep = ScoreStep.UNIT;
+        private TauGradient tauGradient = parse(TauGradient.class, DEFAULT_TAU_GRADIENT, "tau gradient");
 
         private Builder() {}
 
@@ -167,6 +187,7 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         public Builder minKept(java.util.Map<String, Double> v) { minKept = v; return this; }
         public Builder channelMultiple(int v) { channelMultiple = v; return this; }
         public Builder scoreStep(ScoreStep v) { scoreStep = v; return this; }
+        public Builder tauGradient(TauGradient v) { tauGradient = v; return this; }
 
         /** The same settings from the words the CLI takes ({@code dtp}, {@code per-layer}, …), with clear errors. */
         public Builder method(String w) { return method(parse(Method.class, w, "method")); }
@@ -175,11 +196,12 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         public Builder scope(String w) { return scope(parse(Scope.class, w, "scope")); }
         public Builder temperature(String w) { return temperature(parse(TemperatureMode.class, w, "temperature mode")); }
         public Builder scoreStep(String w) { return scoreStep(parse(ScoreStep.class, w, "score step")); }
+        public Builder tauGradient(String w) { return tauGradient(parse(TauGradient.class, w, "tau gradient")); }
 
         public PruneConfig build() {
             return new PruneConfig(method, granularity, budget, scope, sparsity, temperature, eps0,
                     sinkhornIterations, scoreLearningRate, minChannels, latencyBatch, minKept, channelMultiple,
-                    scoreStep);
+                    scoreStep, tauGradient);
         }
     }
 

@@ -48,6 +48,8 @@ public record PruneRunConfig(String model, String data, PruneConfig prune, int p
                 + (pc.minKept().isEmpty() ? "" : " --floors " + shellWord(PruneConfig.floorsWord(pc.minKept())))
                 + (pc.channelMultiple() == 1 ? "" : " --channel-multiple " + pc.channelMultiple())
                 + (pc.scoreStep() == PruneConfig.ScoreStep.UNIT ? "" : " --score-step " + PruneConfig.word(pc.scoreStep()))
+                // always spelled out: its default may change as the protocol of docs/benchmarks.md §12 decides
+                + " --tau-gradient " + PruneConfig.word(pc.tauGradient())
                 + dataOptions.commandFlags();
         return out == null ? line : line + " --out " + out;
     }

@@ -160,51 +160,64 @@ class DtpEngineTest {
     }
 
     /**
-     * The experimental gradient through the budget: with it the kept count Σm is, to first order, fixed by the
-     * budget whatever the scores do, so its gradient w.r.t. every score is zero; without it (τ a constant for
-     * autograd) that gradient is m(1 − m)/ε per score, which is what makes all scores drift up together.
+     * The implicit τ gradient: with it the kept count Σm is, to first order, fixed by the budget whatever the scores
+     * do, so its gradient w.r.t. every score is zero; with τ fixed for autograd that gradient is m(1 − m)/ε per
+     * score, which is what makes all scores drift up together. The same with unequal costs (a FLOP budget over
+     * channels): there the budget's own measure, Σ c·m, is what stays put.
      */
     @Test
-    void budgetGradientRemovesTheKeptCountsGradient() throws Exception {
-        PruneConfig pc = PruneConfig.builder().sparsity(0.8).build();
-        for (boolean through : new boolean[] {false, true}) {
-            String old = System.getProperty(DtpEngine.BUDGET_GRADIENT_PROPERTY);
-            System.setProperty(DtpEngine.BUDGET_GRADIENT_PROPERTY, Boolean.toString(through));
-            try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-                Engine.getInstance().setRandomSeed(1);
-                Network net = new Network(Architectures.graph("mlp-300-100", 1, 28, 28, 10));
-                net.initialize(m);
-                PruneUnits units = PruneUnits.of(net, pc.granularity());
-                List<Problem> problems = Problems.build(units.sets(), pc.budget(), pc.scope(), pc.keptFraction());
-                DtpEngine engine = new DtpEngine(units, problems, pc, m, 10, e -> {});
-                double largest = 0;
-                try (NDManager step = m.newSubManager();
-                        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray[] masks = engine.softMasks(step);
-                    NDArray kept = masks[0].sum();
-                    for (int j = 1; j < masks.length; j++) {
-                        kept = kept.add(masks[j].sum());
+    void implicitTauGradientRemovesTheBudgetsGradient() throws Exception {
+        for (PruneConfig.Builder b : List.of(PruneConfig.builder().sparsity(0.8), PruneConfig.builder().sparsity(0.8)
+                .granularity(PruneConfig.Granularity.STRUCTURED).budget(PruneConfig.Budget.FLOPS))) {
+            String gran = PruneConfig.word(b.build().granularity());
+            double fixed = largestBudgetGradient(b.tauGradient(PruneConfig.TauGradient.FIXED).build());
+            double implicit = largestBudgetGradient(b.tauGradient(PruneConfig.TauGradient.IMPLICIT).build());
+            assertThat(fixed).as("%s, τ fixed", gran).isGreaterThan(0.1);
+            assertThat(implicit).as("%s, τ implicit", gran).isLessThan(1e-5 * fixed);
+        }
+    }
+
+    /** The largest |∂(Σ c·m)/∂s| over the scores of a fresh mlp-300-100, c each unit's cost in the budget. */
+    private static double largestBudgetGradient(PruneConfig pc) throws Exception {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            Engine.getInstance().setRandomSeed(1);
+            Network net = new Network(Architectures.graph("mlp-300-100", 1, 28, 28, 10));
+            net.initialize(m);
+            PruneUnits units = PruneUnits.of(net, pc.granularity());
+            List<Problem> problems = Problems.build(units.sets(), pc.budget(), pc.scope(), pc.keptFraction());
+            DtpEngine engine = new DtpEngine(units, problems, pc, m, 10, e -> {});
+            double largest = 0;
+            try (NDManager step = m.newSubManager()) {
+                NDArray[] masks;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    masks = engine.softMasks(step);
+                    NDArray spent = null;
+                    for (Problem p : problems) {
+                        int[] js = p.sets();
+                        for (int k = 0; k < js.length; k++) {
+                            float[] c = toFloats(p.costs(k));
+                            NDArray part = masks[js[k]].mul(step.create(c, masks[js[k]].getShape())).sum();
+                            spent = spent == null ? part : spent.add(part);
+                        }
                     }
-                    gc.backward(kept);
+                    gc.backward(spent);
                 }
-                for (NDArray s : engine.scoreArrays()) {
-                    for (float g : s.getGradient().toFloatArray()) {
-                        largest = Math.max(largest, Math.abs(g));
+                for (NDArray g : engine.scoreGradients(step, masks)) {
+                    for (float v : g.toFloatArray()) {
+                        largest = Math.max(largest, Math.abs(v));
                     }
-                }
-                engine.close();
-                if (through) {
-                    assertThat(largest).isLessThan(1e-5);
-                } else {
-                    assertThat(largest).isGreaterThan(0.1);
-                }
-            } finally {
-                if (old == null) {
-                    System.clearProperty(DtpEngine.BUDGET_GRADIENT_PROPERTY);
-                } else {
-                    System.setProperty(DtpEngine.BUDGET_GRADIENT_PROPERTY, old);
                 }
             }
+            engine.close();
+            return largest;
         }
+    }
+
+    private static float[] toFloats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
     }
 }

@@ -1,0 +1,39 @@
+package io.otprune.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import io.otprune.prune.PruneConfig;
+import io.otprune.util.Json;
+import org.junit.jupiter.api.Test;
+
+/** A run's pruning options survive run.json and reappear in the command that reproduces it. */
+class PruneRunConfigTest {
+
+    private static PruneRunConfig run(PruneConfig pc) {
+        return PruneRunConfig.builder().model("sample-models/resnet20-fmnist").prune(pc).build();
+    }
+
+    @Test
+    void theTauGradientIsRecordedAndReproduced() {
+        PruneConfig implicit = PruneConfig.builder().granularity("depth").sparsity(0.5).tauGradient("implicit").build();
+        PruneRunConfig cfg = run(implicit);
+        assertThat(cfg.command()).endsWith(" --tau-gradient implicit");
+        PruneRunConfig back = Json.PRETTY.fromJson(Json.PRETTY.toJson(cfg), PruneRunConfig.class);
+        assertThat(back.prune().tauGradient()).isEqualTo(PruneConfig.TauGradient.IMPLICIT);
+        assertThat(back).isEqualTo(cfg);
+        // spelled out at either value, so a command keeps its meaning if the default changes
+        PruneRunConfig fixed = run(implicit.toBuilder().tauGradient(PruneConfig.TauGradient.FIXED).build());
+        assertThat(fixed.command()).endsWith(" --tau-gradient fixed");
+    }
+
+    @Test
+    void runJsonWithoutTheTauGradientMeansFixed() {
+        // run.json files written before the option existed have no field: their runs held τ fixed
+        JsonObject o = Json.PRETTY.toJsonTree(run(PruneConfig.builder().tauGradient("implicit").build()))
+                .getAsJsonObject();
+        o.getAsJsonObject("prune").remove("tauGradient");
+        PruneRunConfig old = Json.PRETTY.fromJson(o, PruneRunConfig.class);
+        assertThat(old.prune().tauGradient()).isEqualTo(PruneConfig.TauGradient.FIXED);
+    }
+}
