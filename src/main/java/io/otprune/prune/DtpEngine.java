@@ -220,17 +220,18 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
             NDArray sumG = null, sumCw = null;
             for (int k = 0; k < js.length; k++) {
                 int j = js[k];
+                // in place where the array is this method's own: each fresh array is a pass that allocates
                 NDArray m = masks[j].stopGradient();
-                NDArray w = one.sub(m).mul(m);
-                cw[k] = costs[j] != null ? w.mul(costs[j])
-                        : uniformCost[j] == 1 ? w : w.mul(step.full(new Shape(), (float) uniformCost[j]));
+                NDArray w = one.sub(m).muli(m);
+                cw[k] = costs[j] != null ? w.muli(costs[j])
+                        : uniformCost[j] == 1 ? w : w.muli(step.full(new Shape(), (float) uniformCost[j]));
                 sumG = sumG == null ? g[j].sum() : sumG.add(g[j].sum());
                 sumCw = sumCw == null ? cw[k].sum() : sumCw.add(cw[k].sum());
             }
             // every mask hard (w = 0 everywhere): τ is not a function of the scores any more, nothing to add
             NDArray shift = sumG.div(sumCw.add(step.full(new Shape(), 1e-30f)));
             for (int k = 0; k < js.length; k++) {
-                g[js[k]] = g[js[k]].sub(cw[k].mul(shift));
+                g[js[k]] = g[js[k]].sub(cw[k].muli(shift));
             }
         }
     }
