@@ -28,7 +28,7 @@ import java.util.Locale;
  *                          run.json files written before it existed, which means {@code unit}.
  * @param tauGradient       whether DTP's score gradient sees the budget's threshold τ move with the scores
  *                          ({@link TauGradient}); absent (null) in run.json files written before it existed, which
- *                          means {@code fixed}.
+ *                          means {@code fixed}, what those runs did (the builder's default is {@code implicit}).
  */
 public record PruneConfig(Method method, Granularity granularity, Budget budget, Scope scope, double sparsity,
         TemperatureMode temperature, double eps0, int sinkhornIterations, double scoreLearningRate, int minChannels,
@@ -52,15 +52,16 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
 
     /**
      * The soft mask is σ((s − τ)/ε), with τ the threshold at which the plan keeps the budget (Σ c·m = ρ·C).
-     * {@code fixed}: τ is a constant for autograd, so a pull every unit shares (every gate "wants up") moves every
-     * score alone and τ follows them all. {@code implicit}: the gradient differentiates through the budget
-     * constraint too (dτ/ds_i = c_i·w_i / Σ c·w, w = m(1 − m)), so that shared pull cancels and only the units'
-     * differences move the scores (docs/design.md §1).
+     * {@code implicit} (the default): the scores' gradient differentiates through the budget constraint too
+     * (dτ/ds_i = c_i·w_i / Σ c·w, w = m(1 − m)), so a pull every unit shares cancels and only the units'
+     * differences move the scores. {@code fixed}: τ is a constant for autograd (the method as first built), so
+     * that shared pull (every residual block's gate "wants up") moves every score alone and τ follows them all.
+     * Measured on every cell of docs/benchmarks.md §12 where both ran; docs/design.md §1.
      */
     public enum TauGradient { FIXED, IMPLICIT }
 
     /** The builder's τ gradient, as the CLI writes it (a constant, so the CLI's option can name it as its default). */
-    public static final String DEFAULT_TAU_GRADIENT = "fixed";
+    public static final String DEFAULT_TAU_GRADIENT = "implicit";
 
     /** Weights, channels, or residual blocks (depth). */
     public enum Granularity { UNSTRUCTURED, STRUCTURED, DEPTH }

@@ -184,7 +184,7 @@ class CliTest {
         assertThat(r.code()).as(r.err()).isZero();
         // the DTP variant's own ops are in it: the soft mask's sigmoid and its backward
         assertThat(Files.readString(trace)).contains("aten::sigmoid").contains("SigmoidBackward0");
-        assertThat(Files.readString(json)).contains("dtp (1 Sinkhorn iteration)").contains("dtp (implicit τ)");
+        assertThat(Files.readString(json)).contains("dtp (1 Sinkhorn iteration)").contains("dtp (τ fixed)");
         Result two = run("bench", "overhead", "--model", "mlp-300-100,lenet5", "--trace", trace.toString());
         assertThat(two.code()).isEqualTo(2);
         assertThat(two.err()).contains("one --model");
