@@ -188,50 +188,105 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
 
     /**
      * The scores' gradients of this step (after the backward pass through {@code masks}, this step's soft masks),
-     * in {@code step}: as
-     * autograd left them when τ is {@link PruneConfig.TauGradient#FIXED fixed}, with τ's own dependence on the
-     * scores added when it is {@link PruneConfig.TauGradient#IMPLICIT implicit}.
+     * in {@code step}: as autograd left them when τ is {@link PruneConfig.TauGradient#FIXED fixed}, with τ's own
+     * dependence on the scores added when it is {@link PruneConfig.TauGradient#IMPLICIT implicit}.
      */
     NDArray[] scoreGradients(NDManager step, NDArray[] masks) {
+        return scoreGradients(step, implicitTau() ? slope(step, masks) : null);
+    }
+
+    private NDArray[] scoreGradients(NDManager step, Slope slope) {
         NDArray[] g = new NDArray[sets.size()];
         for (int j = 0; j < sets.size(); j++) {
             g[j] = scores[j].getGradient();
             g[j].attach(step);
         }
-        if (config.tauGradient() == PruneConfig.TauGradient.IMPLICIT) {
-            addImplicitTau(step, masks, g);
+        if (slope != null) {
+            addImplicitTau(step, slope, g);
         }
         return g;
     }
 
+    private boolean implicitTau() {
+        return config.tauGradient() == PruneConfig.TauGradient.IMPLICIT;
+    }
+
     /**
-     * τ solves Σ c·m(s, τ) = ρ·C, so dτ/ds_i = c_i·w_i / Σ c·w with w = m(1 − m), and since ∂m/∂τ = −∂m/∂s the
-     * loss's full gradient is g_i − (Σ_k g_k)·c_i·w_i / Σ c·w, g the gradient with τ held fixed: per problem, the
-     * share of the summed gradient that would only move τ is taken out, in proportion to each unit's slope and cost.
-     * With τ fixed, a pull every unit shares (every residual block's gate "wants up") moves each score alone and τ
-     * follows them all (docs/benchmarks.md §12). A correction of the gradient, not a term in the graph: no backward
-     * pass of its own (on the mlp's 266,200 scores each elementwise pass costs about 0.5 ms, §12).
+     * The budget's slope at this step's soft masks: per set c·w with w = m(1 − m) (∂(c·m)/∂s times ε), and per
+     * problem its sum. What both the implicit gradient and τ's predictor for the score update read.
      */
-    private void addImplicitTau(NDManager step, NDArray[] masks, NDArray[] g) {
+    private record Slope(NDArray[] perSet, NDArray[] total) {}
+
+    private Slope slope(NDManager step, NDArray[] masks) {
         NDArray one = step.full(new Shape(), 1f);
-        for (Problem p : problems) {
-            int[] js = p.sets();
-            NDArray[] cw = new NDArray[js.length];
-            NDArray sumG = null, sumCw = null;
-            for (int k = 0; k < js.length; k++) {
-                int j = js[k];
+        NDArray[] cw = new NDArray[sets.size()];
+        NDArray[] total = new NDArray[problems.size()];
+        for (int q = 0; q < problems.size(); q++) {
+            for (int j : problems.get(q).sets()) {
                 // in place where the array is this method's own: each fresh array is a pass that allocates
                 NDArray m = masks[j].stopGradient();
                 NDArray w = one.sub(m).muli(m);
-                cw[k] = costs[j] != null ? w.muli(costs[j])
+                cw[j] = costs[j] != null ? w.muli(costs[j])
                         : uniformCost[j] == 1 ? w : w.muli(step.full(new Shape(), (float) uniformCost[j]));
+                total[q] = total[q] == null ? cw[j].sum() : total[q].add(cw[j].sum());
+            }
+        }
+        return new Slope(cw, total);
+    }
+
+    /**
+     * τ solves Σ c·m(s, τ) = ρ·C, so dτ/ds_i = c_i·w_i / Σ c·w, and since ∂m/∂τ = −∂m/∂s the loss's full gradient
+     * is g_i − (Σ_k g_k)·c_i·w_i / Σ c·w, g the gradient with τ held fixed: per problem, the share of the summed
+     * gradient that would only move τ is taken out, in proportion to each unit's slope and cost. With τ fixed, a
+     * pull every unit shares (every residual block's gate "wants up") moves each score alone and τ follows them all
+     * (docs/benchmarks.md §12). A correction of the gradient, not a term in the graph: no backward pass of its own
+     * (on the mlp's 266,200 scores each elementwise pass costs about 0.5 ms, §12).
+     */
+    private void addImplicitTau(NDManager step, Slope slope, NDArray[] g) {
+        for (int q = 0; q < problems.size(); q++) {
+            int[] js = problems.get(q).sets();
+            NDArray sumG = null;
+            for (int j : js) {
                 sumG = sumG == null ? g[j].sum() : sumG.add(g[j].sum());
-                sumCw = sumCw == null ? cw[k].sum() : sumCw.add(cw[k].sum());
             }
             // every mask hard (w = 0 everywhere): τ is not a function of the scores any more, nothing to add
-            NDArray shift = sumG.div(sumCw.add(step.full(new Shape(), 1e-30f)));
-            for (int k = 0; k < js.length; k++) {
-                g[js[k]] = g[js[k]].sub(cw[k].muli(shift));
+            NDArray shift = sumG.div(slope.total()[q].add(step.full(new Shape(), 1e-30f)));
+            for (int j : js) {
+                g[j] = g[j].sub(slope.perSet()[j].mul(shift));
+            }
+        }
+    }
+
+    /** Per problem Σ c·w·s over its sets' current scores, in {@code step} (for {@link #followScores}). */
+    private NDArray[] slopeWeightedScores(Slope slope) {
+        NDArray[] out = new NDArray[problems.size()];
+        for (int q = 0; q < problems.size(); q++) {
+            for (int j : problems.get(q).sets()) {
+                NDArray part = slope.perSet()[j].mul(scores[j]).sum(); // step-owned first operand (PITFALLS 2)
+                out[q] = out[q] == null ? part : out[q].add(part);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * τ follows the scores' update as the budget moves it, to first order: by Σ c·w·Δs / Σ c·w, the same dτ/ds
+     * the implicit gradient uses (a predictor, like {@link #followTemperature}; the Sinkhorn iteration corrects
+     * what remains). The one Sinkhorn iteration alone assumes every unit's slope is K(1 − K), so once most masks
+     * are sharp it corrects a small part of each step's move: with the implicit gradient the scores spread rather
+     * than all rising together, and without this the soft kept share crept 19% over the budget within 48 steps
+     * of a fast anneal (lenet5 at 0.95, DtpEngineTest's floor test).
+     */
+    private void followScores(NDArray[] before, NDArray[] after, Slope slope) {
+        NDList parts = new NDList();
+        for (int q = 0; q < problems.size(); q++) {
+            parts.add(after[q].sub(before[q]));
+            parts.add(slope.total()[q]);
+        }
+        float[] v = NDArrays.stack(parts).toFloatArray();
+        for (int q = 0; q < problems.size(); q++) {
+            if (v[2 * q + 1] > 0) {
+                problems.get(q).tau += v[2 * q] / v[2 * q + 1];
             }
         }
     }
@@ -315,9 +370,14 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
 
     @Override
     public void afterUpdate(NDManager step, int globalStep) {
-        NDArray[] g = scoreGradients(step, masks);
+        Slope slope = implicitTau() ? slope(step, masks) : null;
+        NDArray[] g = scoreGradients(step, slope);
+        NDArray[] before = slope == null ? null : slopeWeightedScores(slope);
         for (int j = 0; j < sets.size(); j++) {
             scoreOptimizer.update(scoreIds[j], scores[j], g[j]);
+        }
+        if (slope != null) {
+            followScores(before, slopeWeightedScores(slope), slope);
         }
         int done = globalStep + 1;
         stepsSinceStats++;
