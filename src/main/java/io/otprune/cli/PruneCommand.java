@@ -73,9 +73,10 @@ final class PruneCommand implements Callable<Integer> {
             + "gradients rank the units) (default ${DEFAULT-VALUE}).")
     String scoreStep;
 
-    @Option(names = "--tau-gradient", defaultValue = PruneConfig.DEFAULT_TAU_GRADIENT, description = "DTP: fixed (the "
+    @Option(names = "--tau-gradient", description = "DTP: fixed (the "
             + "budget's threshold τ is a constant for the scores' gradient) or implicit (the gradient also moves τ as "
-            + "the budget requires, so a pull all units share cancels) (default ${DEFAULT-VALUE}).")
+            + "the budget requires, so a pull all units share cancels) (default: " + PruneConfig.TAU_GRADIENT_DEFAULT_TEXT
+            + ").")
     String tauGradient;
 
     @Option(names = "--min-channels", defaultValue = "1",

@@ -60,7 +60,7 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--score-step", defaultValue = "unit", description = "DTP: unit or set (see prune --help; default ${DEFAULT-VALUE}).")
     String scoreStep;
 
-    @Option(names = "--tau-gradient", defaultValue = PruneConfig.DEFAULT_TAU_GRADIENT, description = "DTP: fixed or implicit (see prune --help; default ${DEFAULT-VALUE}).")
+    @Option(names = "--tau-gradient", description = "DTP: fixed or implicit (see prune --help; default: " + PruneConfig.TAU_GRADIENT_DEFAULT_TEXT + ").")
     String tauGradient;
 
     @Option(names = "--prune-epochs", defaultValue = "2", description = "Prune epochs (default ${DEFAULT-VALUE}).")
@@ -251,7 +251,8 @@ final class SweepCommand implements Callable<Integer> {
         md.append(String.format(Locale.ROOT, "Data %s, %s %s budget, %s scope, temperature %s, score learning rate %s, score step %s, "
                 + "tau gradient %s, %d+%d epochs (prune+fine-tune), every finished run in this folder with these settings; means over each row's seeds (± their sample "
                 + "standard deviation).%n%n", data, granularity, budget, scope, temperature,
-                scoreLr == null ? PruneConfig.builder().build().scoreLearningRate() : scoreLr, scoreStep, tauGradient, pruneEpochs,
+                scoreLr == null ? PruneConfig.builder().build().scoreLearningRate() : scoreLr, scoreStep,
+                tauGradient == null ? "default (" + PruneConfig.TAU_GRADIENT_DEFAULT_TEXT + ")" : tauGradient, pruneEpochs,
                 finetuneEpochs));
         md.append("| model | method | target | seeds | dense acc | final acc | Δ vs dense | achieved | hardening gap | min |\n");
         md.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");

@@ -28,7 +28,8 @@ import java.util.Locale;
  *                          run.json files written before it existed, which means {@code unit}.
  * @param tauGradient       whether DTP's score gradient sees the budget's threshold τ move with the scores
  *                          ({@link TauGradient}); absent (null) in run.json files written before it existed, which
- *                          means {@code fixed}, what those runs did (the builder's default is {@code implicit}).
+ *                          means {@code fixed}, what those runs did (the builder's default is
+ *                          {@link TauGradient#defaultFor} the granularity).
  */
 public record PruneConfig(Method method, Granularity granularity, Budget budget, Scope scope, double sparsity,
         TemperatureMode temperature, double eps0, int sinkhornIterations, double scoreLearningRate, int minChannels,
@@ -52,16 +53,28 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
 
     /**
      * The soft mask is σ((s − τ)/ε), with τ the threshold at which the plan keeps the budget (Σ c·m = ρ·C).
-     * {@code implicit} (the default): the scores' gradient differentiates through the budget constraint too
+     * {@code implicit}: the scores' gradient differentiates through the budget constraint too
      * (dτ/ds_i = c_i·w_i / Σ c·w, w = m(1 − m)), so a pull every unit shares cancels and only the units'
      * differences move the scores. {@code fixed}: τ is a constant for autograd (the method as first built), so
      * that shared pull (every residual block's gate "wants up") moves every score alone and τ follows them all.
-     * Measured on every cell of docs/benchmarks.md §12 where both ran; docs/design.md §1.
+     * docs/design.md §1.
      */
-    public enum TauGradient { FIXED, IMPLICIT }
+    public enum TauGradient {
+        FIXED, IMPLICIT;
 
-    /** The builder's τ gradient, as the CLI writes it (a constant, so the CLI's option can name it as its default). */
-    public static final String DEFAULT_TAU_GRADIENT = "implicit";
+        /**
+         * The default for a granularity, as measured (docs/benchmarks.md §12, session 14): implicit for weights
+         * and blocks (resnet20 blocks at count 0.67 +0.71 points over fixed, mlp-300-100 at 0.98 +1.4), fixed for
+         * channels (vgg-small at 70% of the parameters, seed 1: implicit 0.42 points below fixed, its cost-weighted
+         * correction moving the budget onto the cheap, FLOP-heavy early channels). The one place this rule lives.
+         */
+        public static TauGradient defaultFor(Granularity g) {
+            return g == Granularity.STRUCTURED ? FIXED : IMPLICIT;
+        }
+    }
+
+    /** What the CLI's {@code --tau-gradient} shows when it is not given. */
+    public static final String TAU_GRADIENT_DEFAULT_TEXT = "implicit for unstructured and depth, fixed for structured";
 
     /** Weights, channels, or residual blocks (depth). */
     public enum Granularity { UNSTRUCTURED, STRUCTURED, DEPTH }
@@ -170,7 +183,7 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         private java.util.Map<String, Double> minKept = java.util.Map.of();
         private int channelMultiple = 1;
         private ScoreStep scoreStep = ScoreStep.UNIT;
-        private TauGradient tauGradient = parse(TauGradient.class, DEFAULT_TAU_GRADIENT, "tau gradient");
+        private TauGradient tauGradient; // null: TauGradient.defaultFor(granularity)
 
         private Builder() {}
 
@@ -197,12 +210,13 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         public Builder scope(String w) { return scope(parse(Scope.class, w, "scope")); }
         public Builder temperature(String w) { return temperature(parse(TemperatureMode.class, w, "temperature mode")); }
         public Builder scoreStep(String w) { return scoreStep(parse(ScoreStep.class, w, "score step")); }
-        public Builder tauGradient(String w) { return tauGradient(parse(TauGradient.class, w, "tau gradient")); }
+        /** A CLI word, or null for the granularity's default ({@link TauGradient#defaultFor}). */
+        public Builder tauGradient(String w) { return tauGradient(w == null ? null : parse(TauGradient.class, w, "tau gradient")); }
 
         public PruneConfig build() {
             return new PruneConfig(method, granularity, budget, scope, sparsity, temperature, eps0,
                     sinkhornIterations, scoreLearningRate, minChannels, latencyBatch, minKept, channelMultiple,
-                    scoreStep, tauGradient);
+                    scoreStep, tauGradient != null ? tauGradient : TauGradient.defaultFor(granularity));
         }
     }
 

@@ -28,6 +28,21 @@ class PruneRunConfigTest {
     }
 
     @Test
+    void theDefaultTauGradientIsTheGranularitys() {
+        for (PruneConfig.Granularity g : PruneConfig.Granularity.values()) {
+            PruneConfig pc = PruneConfig.builder().granularity(g).sparsity(0.5).build();
+            assertThat(pc.tauGradient()).as("%s", g).isEqualTo(PruneConfig.TauGradient.defaultFor(g));
+        }
+        assertThat(PruneConfig.TauGradient.defaultFor(PruneConfig.Granularity.STRUCTURED))
+                .isEqualTo(PruneConfig.TauGradient.FIXED);
+        // a word given wins over the default; null (the CLI without the option) is the default
+        assertThat(PruneConfig.builder().granularity("structured").tauGradient("implicit").build().tauGradient())
+                .isEqualTo(PruneConfig.TauGradient.IMPLICIT);
+        assertThat(PruneConfig.builder().tauGradient((String) null).build().tauGradient())
+                .isEqualTo(PruneConfig.TauGradient.IMPLICIT);
+    }
+
+    @Test
     void runJsonWithoutTheTauGradientMeansFixed() {
         // run.json files written before the option existed have no field: their runs held τ fixed
         JsonObject o = Json.PRETTY.toJsonTree(run(PruneConfig.builder().tauGradient("implicit").build()))
