@@ -300,7 +300,8 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "overhead", mixinStandardHelpOptions = true,
-            description = "Training step time of plain, gmp and dtp (its defaults: one Sinkhorn iteration, implicit τ; a converged solve; τ fixed) / plain, same model and batch.")
+            description = "Training step time of plain, gmp and dtp (at its defaults: one Sinkhorn iteration, the "
+                    + "granularity's τ gradient; with a converged solve; with τ fixed) / plain, same model and batch.")
     static final class Overhead implements Callable<Integer> {
         @Option(names = "--model", split = ",", defaultValue = "lenet5,resnet20", description = "Architectures (default ${DEFAULT-VALUE}).")
         List<String> models;
@@ -374,8 +375,9 @@ final class BenchCommand implements Runnable {
                                 .budget(io.otprune.prune.PruneConfig.parse(io.otprune.prune.PruneConfig.Budget.class,
                                         budget, "budget")).sparsity(sparsity)
                                 .sinkhornIterations(variant.contains("converged") ? 0 : 1)
+                                // null: the granularity's default (TauGradient.defaultFor), as a run would use
                                 .tauGradient(variant.contains("fixed") ? io.otprune.prune.PruneConfig.TauGradient.FIXED
-                                        : io.otprune.prune.PruneConfig.TauGradient.IMPLICIT).build();
+                                        : null).build();
                         if (!variant.equals("plain")) {
                             var units = io.otprune.prune.PruneUnits.of(net, pc.granularity());
                             hook = variant.equals("gmp") ? new io.otprune.prune.Baselines.Gmp(units, pc, m, runSteps)

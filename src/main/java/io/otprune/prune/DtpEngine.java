@@ -627,11 +627,6 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
         }
     }
 
-    /** The score tensors themselves (for tests of their gradients). */
-    NDArray[] scoreArrays() {
-        return scores;
-    }
-
     /** Copies of the current scores, per set. */
     public float[][] scoresSnapshot() {
         float[][] out = new float[scores.length][];

@@ -35,6 +35,12 @@ class PruneRunConfigTest {
         }
         assertThat(PruneConfig.TauGradient.defaultFor(PruneConfig.Granularity.STRUCTURED))
                 .isEqualTo(PruneConfig.TauGradient.FIXED);
+        // the CLI's help text (a constant, for the annotations) says what the rule does
+        PruneConfig.TauGradient weights = PruneConfig.TauGradient.defaultFor(PruneConfig.Granularity.UNSTRUCTURED);
+        assertThat(PruneConfig.TauGradient.defaultFor(PruneConfig.Granularity.DEPTH)).isEqualTo(weights);
+        assertThat(PruneConfig.TAU_GRADIENT_DEFAULT_TEXT).isEqualTo(PruneConfig.word(weights)
+                + " for unstructured and depth, " + PruneConfig.word(PruneConfig.TauGradient.defaultFor(
+                        PruneConfig.Granularity.STRUCTURED)) + " for structured");
         // a word given wins over the default; null (the CLI without the option) is the default
         assertThat(PruneConfig.builder().granularity("structured").tauGradient("implicit").build().tauGradient())
                 .isEqualTo(PruneConfig.TauGradient.IMPLICIT);
