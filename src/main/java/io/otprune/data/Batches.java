@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Training reads through a {@link Loader}: a thread that reads (decodes, for image files), augments and
  * normalises the batches of an epoch ahead of the training thread into a small bounded queue, as plain Java arrays;
- * the training thread only turns them into NDArrays (NDArrays stay on the thread that trains, PITFALLS 4).
+ * the training thread only turns them into NDArrays (NDArrays stay on the thread that trains, engine trap 3).
  */
 public final class Batches {
     /** Batches the loader keeps ready: enough to hide a slow decode, little memory. */

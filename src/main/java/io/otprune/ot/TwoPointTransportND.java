@@ -7,8 +7,8 @@ import ai.djl.nn.Activation;
 
 /**
  * The two-point transport of {@link TwoPointTransport} on NDArrays, on whatever device the scores live on. Scalars
- * enter as engine-owned arrays (PITFALLS 1), and every intermediate lives in a child manager closed before
- * returning, so nothing is left on the scores' manager (PITFALLS 2).
+ * enter as engine-owned arrays (engine trap 1), and every intermediate lives in a child manager closed before
+ * returning, so nothing is left on the scores' manager (engine trap 2).
  */
 public final class TwoPointTransportND {
     private TwoPointTransportND() {}

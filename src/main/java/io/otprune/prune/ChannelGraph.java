@@ -290,7 +290,7 @@ public final class ChannelGraph {
         long[] shape = new long[y.getShape().dimension()];
         Arrays.fill(shape, 1);
         shape[1] = m.getShape().get(0);
-        // the activation first: the product belongs to the step's manager (PITFALLS 2)
+        // the activation first: the product belongs to the step's manager (engine trap 2)
         return y.mul(m.reshape(new Shape(shape)));
     }
 

@@ -273,7 +273,7 @@ public final class DepthUnits implements UnitSet {
                 for (String p : new String[] {"gamma", "beta", "weight", "bias"}) {
                     if (tail.getDirectParameters().contains(p)) {
                         Parameter param = tail.getDirectParameters().get(p);
-                        // written as data, not an NDArray op: no scalar from Java (PITFALLS 1), nothing allocated
+                        // written as data, not an NDArray op: no scalar from Java (engine trap 1), nothing allocated
                         param.getArray().set(new float[(int) param.getArray().size()]);
                     }
                 }

@@ -38,7 +38,7 @@ public final class WeightUnits implements UnitSet {
 
     @Override
     public void installMask(NDArray mask) {
-        // mask first: the product then belongs to the mask's (per-step) manager, not the model's (PITFALLS 2)
+        // mask first: the product then belongs to the mask's (per-step) manager, not the model's (engine trap 2)
         layer.setWeightMask(w -> mask.mul(w));
     }
 

@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 
 /**
  * Cross-entropy and accuracy on logits. Written with array-array operations only: no Java number enters an op on
- * the autograd path (see PITFALLS 1).
+ * the autograd path (engine trap 1, docs/engine-traps.md).
  */
 public final class Losses {
     private Losses() {}

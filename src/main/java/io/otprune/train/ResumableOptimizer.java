@@ -176,7 +176,7 @@ public abstract class ResumableOptimizer extends Optimizer {
             float newLearningRate = lr.getNewValue(parameterId, t);
             float learningRateBiasCorrection = (float) (newLearningRate * Math.sqrt(coef2) / coef1);
             if (sharedSecondMoment) {
-                // off the autograd path (after the collector closed): Java numbers are safe here (PITFALLS 1 is
+                // off the autograd path (after the collector closed): Java numbers are safe here (engine trap 1 is
                 // about recorded ops); every new array starts from the gradient, which lives in the step's manager
                 NDArray[] s = state(parameterId, weight, 2);
                 s[0].muli(BETA1).addi(grad.mul(1f - BETA1));

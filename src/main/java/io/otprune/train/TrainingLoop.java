@@ -18,10 +18,10 @@ import java.util.function.Consumer;
 
 /**
  * The one training loop of the project, driven the same way by the CLI and the GUI. It must run entirely on one
- * thread (DJL allows one gradient collector per process and grad mode is per thread: PITFALLS 4).
+ * thread (DJL allows one gradient collector per process and grad mode is per thread: engine trap 3).
  *
  * <p>Every step runs in a child manager that is closed at the end of the step, so the loop allocates nothing that
- * outlives a step besides the optimizer state (PITFALLS 2). Phases of a pruning run plug in through
+ * outlives a step besides the optimizer state (engine trap 2). Phases of a pruning run plug in through
  * {@link StepHook}.
  */
 public final class TrainingLoop {

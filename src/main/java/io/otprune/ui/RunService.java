@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 
 /**
  * Runs pruning runs on ONE dedicated worker thread (DJL's gradient collector and grad mode are per process and per
- * thread: PITFALLS 4). The FX thread only submits, pauses and cancels; events and the outcome come back as plain
+ * thread: engine trap 3). The FX thread only submits, pauses and cancels; events and the outcome come back as plain
  * values through the callbacks, on the worker thread.
  */
 public final class RunService implements AutoCloseable {

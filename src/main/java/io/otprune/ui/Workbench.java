@@ -4,7 +4,7 @@ import javafx.application.Application;
 
 /**
  * Entry point of the desktop workbench. It does not extend {@link Application} so that it also starts from a plain
- * jar or an installer's launcher, where JavaFX is on the class path (PITFALLS 10).
+ * jar or an installer's launcher, where JavaFX is on the class path (engine trap 4).
  */
 public final class Workbench {
     private Workbench() {}

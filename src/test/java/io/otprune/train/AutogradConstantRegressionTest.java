@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * PITFALLS 1: a Java number passed to mul/div/pow on the autograd path is wrapped in a temporary tensor that is
+ * engine trap 1: a Java number passed to mul/div/pow on the autograd path is wrapped in a temporary tensor that is
  * freed while autograd still points at it; after a GC the gradient is wrong. The project multiplies by
  * engine-owned constants only; this test keeps that pattern (and our loss) honest under GC pressure.
  */
