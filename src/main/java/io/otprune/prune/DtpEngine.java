@@ -173,7 +173,7 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
     /** The soft mask of set j, created in {@code manager}; with gradients to the scores when grad mode is on. */
     private NDArray softMask(NDManager manager, int j) {
         NDArray invEps = manager.full(new Shape(), (float) (1.0 / temperature.value()));
-        // engine-owned constants only on the autograd path (PITFALLS 1); step-owned first operand (PITFALLS 2)
+        // engine-owned constants only on the autograd path (engine trap 1); step-owned first operand (engine trap 2)
         return ai.djl.nn.Activation.sigmoid(centred(manager, j).mul(invEps));
     }
 
@@ -252,7 +252,8 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
             // every mask hard (w = 0 everywhere): τ is not a function of the scores any more, nothing to add
             NDArray shift = sumG.div(slope.total()[q].add(step.full(new Shape(), 1e-30f)));
             for (int j : js) {
-                g[j] = g[j].sub(slope.perSet()[j].mul(shift));
+                // in place: g[j] is this step's gradient, read by the score update next and by nothing after it
+                g[j].subi(slope.perSet()[j].mul(shift));
             }
         }
     }
@@ -262,7 +263,12 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
         NDArray[] out = new NDArray[problems.size()];
         for (int q = 0; q < problems.size(); q++) {
             for (int j : problems.get(q).sets()) {
-                NDArray part = slope.perSet()[j].mul(scores[j]).sum(); // step-owned first operand (PITFALLS 2)
+                // a dot product of flattened views: no array as large as the scores (each such array is a pass,
+                // docs/benchmarks.md §12); the scores' view goes to the step's manager (engine trap 2)
+                NDArray cw = slope.perSet()[j].reshape(-1);
+                NDArray s = scores[j].reshape(-1);
+                s.attach(cw.getManager());
+                NDArray part = cw.dot(s);
                 out[q] = out[q] == null ? part : out[q].add(part);
             }
         }
