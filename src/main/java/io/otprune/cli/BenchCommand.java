@@ -330,6 +330,11 @@ final class BenchCommand implements Runnable {
                         + "and recompute masks (default ${DEFAULT-VALUE}: one prune epoch of Fashion-MNIST at batch 128).")
         int runSteps;
 
+        @Option(names = "--rounds", defaultValue = "3", description = "Rounds: each measures every variant once "
+                + "(--steps steps after --warmup), in an order rotated by one per round; the medians are over all "
+                + "rounds' steps (default ${DEFAULT-VALUE}).")
+        int rounds;
+
         @Option(names = "--out", defaultValue = "target/bench-overhead.json", description = "JSON output (default ${DEFAULT-VALUE}).")
         Path out;
 
@@ -346,65 +351,85 @@ final class BenchCommand implements Runnable {
             if (trace != null && models.size() != 1) {
                 throw new UsageException("--trace profiles one model: give one --model");
             }
+            if (rounds < 1) {
+                throw new UsageException("--rounds must be at least 1");
+            }
             Dataset ds = Datasets.load(Datasets.FASHION_SMALL);
             Normalization norm = Normalization.of(ds.train());
             int traced = trace == null ? 0 : Train.TRACED_STEPS;
             ImageSet train = samples(ds.train(), (steps + warmup + traced) * batchSize);
             List<Map<String, Object>> rows = new ArrayList<>();
             System.out.printf("%-10s %-26s %10s %8s%n", "model", "variant", "ms/step", "ratio");
-            boolean processWarm = false;
+            warmUp(models.get(0), train, norm);
             for (String id : models) {
-                double plain = 0;
-                for (String variant : new String[] {"plain", "gmp", "dtp (1 Sinkhorn iteration)", "dtp (converged solve)",
-                        "dtp (τ fixed)"}) {
-                    if (!processWarm) {
-                        warmUp(id, train, norm);
-                        processWarm = true;
+                Map<String, double[]> times = new LinkedHashMap<>();
+                for (String v : VARIANTS) {
+                    times.put(v, new double[0]);
+                }
+                // each round measures every variant once, in an order rotated by one per round, so that no variant
+                // always runs in the same place: the variant measured last had been the fastest (§12)
+                for (int r = 0; r < rounds; r++) {
+                    for (int k = 0; k < VARIANTS.length; k++) {
+                        String variant = VARIANTS[(k + r) % VARIANTS.length];
+                        boolean traceThis = trace != null && r == 0 && variant.startsWith("dtp (1");
+                        double[] t = variantStepTimes(id, variant, train, norm, traceThis ? trace : null, traced);
+                        double[] all = Arrays.copyOf(times.get(variant), times.get(variant).length + t.length);
+                        System.arraycopy(t, 0, all, all.length - t.length, t.length);
+                        times.put(variant, all);
                     }
-                    double med;
-                    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-                        Engine.getInstance().setRandomSeed(1);
-                        Network net = new Network(Architectures.graph(id, 1, 28, 28, 10));
-                        net.initialize(m);
-                        TrainingLoop.StepHook hook = new TrainingLoop.StepHook() {};
-                        io.otprune.prune.PruneConfig pc = io.otprune.prune.PruneConfig.builder()
-                                .method(variant.equals("gmp") ? io.otprune.prune.PruneConfig.Method.GMP
-                                        : io.otprune.prune.PruneConfig.Method.DTP)
-                                .granularity(io.otprune.prune.PruneConfig.parse(
-                                        io.otprune.prune.PruneConfig.Granularity.class, granularity, "granularity"))
-                                .budget(io.otprune.prune.PruneConfig.parse(io.otprune.prune.PruneConfig.Budget.class,
-                                        budget, "budget")).sparsity(sparsity)
-                                .sinkhornIterations(variant.contains("converged") ? 0 : 1)
-                                // null: the granularity's default (TauGradient.defaultFor), as a run would use
-                                .tauGradient(variant.contains("fixed") ? io.otprune.prune.PruneConfig.TauGradient.FIXED
-                                        : null).build();
-                        if (!variant.equals("plain")) {
-                            var units = io.otprune.prune.PruneUnits.of(net, pc.granularity());
-                            hook = variant.equals("gmp") ? new io.otprune.prune.Baselines.Gmp(units, pc, m, runSteps)
-                                    : new io.otprune.prune.DtpEngine(units, io.otprune.prune.Problems.build(
-                                            units.sets(), pc.budget(), pc.scope(), pc.keptFraction()), pc, m,
-                                            runSteps, e -> {});
-                        }
-                        if (trace != null && variant.startsWith("dtp (1")) {
-                            hook = TrainingLoop.StepHook.both(hook, StepTrace.after(warmup + steps, traced, trace));
-                        }
-                        med = median(stepTimes(net, m, train, norm, batchSize, warmup, steps, hook));
-                    }
-                    if (variant.equals("plain")) {
-                        plain = med;
-                    }
+                }
+                double plain = median(times.get("plain"));
+                for (String variant : VARIANTS) {
+                    double med = median(times.get(variant));
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("model", id);
                     row.put("variant", variant);
                     row.put("medianMsPerStep", med);
                     row.put("ratioToPlain", med / plain);
+                    row.put("measuredSteps", times.get(variant).length);
                     rows.add(row);
                     System.out.printf("%-10s %-26s %10.2f %8.3f%n", id, variant, med, med / plain);
                 }
             }
             writeJson(out, "overhead", Map.of("batchSize", batchSize, "granularity", granularity, "budget", budget,
-                    "sparsity", sparsity, "runSteps", runSteps), rows);
+                    "sparsity", sparsity, "runSteps", runSteps, "rounds", rounds), rows);
             return 0;
+        }
+
+        private static final String[] VARIANTS = {"plain", "gmp", "dtp (1 Sinkhorn iteration)", "dtp (converged solve)",
+                "dtp (τ fixed)"};
+
+        /** The step times of one variant on a fresh network (the same seed every time), after its warm-up steps. */
+        private double[] variantStepTimes(String id, String variant, ImageSet train, Normalization norm, Path traceTo,
+                int traced) throws Exception {
+            try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+                Engine.getInstance().setRandomSeed(1);
+                Network net = new Network(Architectures.graph(id, 1, 28, 28, 10));
+                net.initialize(m);
+                TrainingLoop.StepHook hook = new TrainingLoop.StepHook() {};
+                io.otprune.prune.PruneConfig pc = io.otprune.prune.PruneConfig.builder()
+                        .method(variant.equals("gmp") ? io.otprune.prune.PruneConfig.Method.GMP
+                                : io.otprune.prune.PruneConfig.Method.DTP)
+                        .granularity(io.otprune.prune.PruneConfig.parse(
+                                io.otprune.prune.PruneConfig.Granularity.class, granularity, "granularity"))
+                        .budget(io.otprune.prune.PruneConfig.parse(io.otprune.prune.PruneConfig.Budget.class,
+                                budget, "budget")).sparsity(sparsity)
+                        .sinkhornIterations(variant.contains("converged") ? 0 : 1)
+                        // null: the granularity's default (TauGradient.defaultFor), as a run would use
+                        .tauGradient(variant.contains("fixed") ? io.otprune.prune.PruneConfig.TauGradient.FIXED
+                                : null).build();
+                if (!variant.equals("plain")) {
+                    var units = io.otprune.prune.PruneUnits.of(net, pc.granularity());
+                    hook = variant.equals("gmp") ? new io.otprune.prune.Baselines.Gmp(units, pc, m, runSteps)
+                            : new io.otprune.prune.DtpEngine(units, io.otprune.prune.Problems.build(
+                                    units.sets(), pc.budget(), pc.scope(), pc.keptFraction()), pc, m,
+                                    runSteps, e -> {});
+                }
+                if (traceTo != null) {
+                    hook = TrainingLoop.StepHook.both(hook, StepTrace.after(warmup + steps, traced, traceTo));
+                }
+                return stepTimes(net, m, train, norm, batchSize, warmup, steps, hook);
+            }
         }
 
         /**

@@ -180,8 +180,11 @@ class CliTest {
         Path json = tmp.resolve("overhead.json");
         Path trace = tmp.resolve("trace/dtp.json");
         Result r = run("bench", "overhead", "--model", "mlp-300-100", "--steps", "2", "--warmup", "0",
-                "--batch-size", "16", "--out", json.toString(), "--trace", trace.toString());
+                "--batch-size", "16", "--rounds", "2", "--out", json.toString(), "--trace", trace.toString());
         assertThat(r.code()).as(r.err()).isZero();
+        // two rounds of two steps for each of the five variants
+        assertThat(Files.readString(json)).containsPattern("\"measuredSteps\"\\s*:\\s*4");
+        assertThat(run("bench", "overhead", "--rounds", "0").code()).isEqualTo(2);
         // the DTP variant's own ops are in it: the soft mask's sigmoid and its backward
         assertThat(Files.readString(trace)).contains("aten::sigmoid").contains("SigmoidBackward0");
         assertThat(Files.readString(json)).contains("dtp (1 Sinkhorn iteration)").contains("dtp (τ fixed)");
