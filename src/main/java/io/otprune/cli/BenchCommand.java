@@ -363,8 +363,10 @@ final class BenchCommand implements Runnable {
             warmUp(models.get(0), train, norm);
             for (String id : models) {
                 Map<String, double[]> times = new LinkedHashMap<>();
+                Map<String, List<Double>> roundMedians = new LinkedHashMap<>();
                 for (String v : VARIANTS) {
                     times.put(v, new double[0]);
+                    roundMedians.put(v, new ArrayList<>());
                 }
                 // each round measures every variant once, in an order rotated by one per round, so that no variant
                 // always runs in the same place: the variant measured last had been the fastest (§12)
@@ -376,6 +378,7 @@ final class BenchCommand implements Runnable {
                         double[] all = Arrays.copyOf(times.get(variant), times.get(variant).length + t.length);
                         System.arraycopy(t, 0, all, all.length - t.length, t.length);
                         times.put(variant, all);
+                        roundMedians.get(variant).add(median(t));
                     }
                 }
                 double plain = median(times.get("plain"));
@@ -387,6 +390,7 @@ final class BenchCommand implements Runnable {
                     row.put("medianMsPerStep", med);
                     row.put("ratioToPlain", med / plain);
                     row.put("measuredSteps", times.get(variant).length);
+                    row.put("roundMedians", roundMedians.get(variant)); // round r ran variant i in place (i − r) mod 5
                     rows.add(row);
                     System.out.printf("%-10s %-26s %10.2f %8.3f%n", id, variant, med, med / plain);
                 }
