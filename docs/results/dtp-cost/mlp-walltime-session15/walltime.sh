@@ -1,4 +1,5 @@
 #!/bin/bash
+# session 15: /tmp/s15/a held commit 1adb159's jar (before), /tmp/s15/b commit 3bfa8fa's (the implicit correction in place, the predictor by dot products); run alone on the idle 2-core machine
 # wall time of whole mlp-300-100 runs at 0.98, 3+2 epochs, full Fashion-MNIST, one at a time: gmp, dtp (jar a: before), dtp (jar b: fewer passes)
 cd /work/main
 out=/tmp/s15/walltime.txt
