@@ -183,6 +183,7 @@ final class BenchCommand implements Runnable {
                 Engine.getInstance().setRandomSeed(1);
                 Network net = new Network(graph);
                 net.initialize(m);
+                io.otprune.train.EngineThreads.applyFor(net.macs(), dev); // as a run of this network would
                 ms = stepTimes(net, m, train, norm, batchSize, warmup, steps,
                         trace == null ? new TrainingLoop.StepHook() {} : StepTrace.after(warmup + steps, traced, trace));
                 Evaluation.of(net, m, ds.test().select(Subsets.range(Math.min(1000, ds.test().count()))), norm);
@@ -410,6 +411,7 @@ final class BenchCommand implements Runnable {
                 Engine.getInstance().setRandomSeed(1);
                 Network net = new Network(Architectures.graph(id, 1, 28, 28, 10));
                 net.initialize(m);
+                io.otprune.train.EngineThreads.applyFor(net.macs(), Device.cpu()); // as a run of this network would
                 TrainingLoop.StepHook hook = new TrainingLoop.StepHook() {};
                 io.otprune.prune.PruneConfig pc = io.otprune.prune.PruneConfig.builder()
                         .method(variant.equals("gmp") ? io.otprune.prune.PruneConfig.Method.GMP

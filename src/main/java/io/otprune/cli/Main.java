@@ -74,7 +74,8 @@ public final class Main implements Runnable {
                 "device: " + io.otprune.train.Devices.describe(),
                 "native libraries: " + Versions.nativeCache() + " (set DJL_CACHE_DIR to move them)",
                 "CPU convolution check: " + java.util.Objects.requireNonNullElse(
-                        io.otprune.train.NativeCheck.convolutionProblem(), "right")
+                        io.otprune.train.NativeCheck.convolutionProblem(), "right"),
+                "host allocator: " + io.otprune.train.HostAllocator.apply()
             };
         }
     }

@@ -603,8 +603,9 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
             }
             events.accept(new RunEvent.Histogram(done, sets.get(j).name(), lo, hi, counts, kept, tau,
                     temperature.value()));
+            double eps = temperature.value();
             events.accept(new RunEvent.Mask(done, sets.get(j).name(), sets.get(j).shape().getShape(),
-                    softMaskValues(eff, tau, temperature.value()), false));
+                    RunEvent.Mask.Values.lazy(() -> softMaskValues(eff, tau, eps)), false));
         }
     }
 

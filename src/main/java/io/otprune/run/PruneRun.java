@@ -253,6 +253,8 @@ public final class PruneRun {
                     manager);
             net = loaded.network();
             info = resume == null ? loaded.info() : inputInfo;
+            events.accept(new RunEvent.Message("info", "CPU threads: "
+                    + io.otprune.train.EngineThreads.applyFor(net.macs(), manager.getDevice())));
             units = PruneUnits.of(net, pc.granularity());
             if (resume != null && resume.has("run.prepared")) {
                 units.restorePrepared(resume.getDoubles("run.prepared"));

@@ -21,9 +21,11 @@ public final class Devices {
 
     /**
      * The device a name means. Resolving CPU work also runs {@link NativeCheck} once and prints its warning to
-     * stderr, so every command and run that computes says when the CPU's convolutions are wrong.
+     * stderr, so every command and run that computes says when the CPU's convolutions are wrong; and it sets the
+     * host allocator's thresholds ({@link HostAllocator}) before the run's first arrays.
      */
     public static Device resolve(String name) {
+        HostAllocator.apply();
         Device d = resolveName(name);
         if ("cpu".equals(d.getDeviceType())) {
             String problem = NativeCheck.convolutionProblem();

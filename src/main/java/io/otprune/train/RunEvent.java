@@ -52,10 +52,43 @@ public sealed interface RunEvent {
     /**
      * The current mask of one unit set, for live views: {@code values} in [0, 1] laid out as {@code shape} (row-major),
      * soft during pruning, 0/1 once {@code hard}. Not written to metrics.jsonl (a layer's mask can hold 10⁵ values).
+     * The values are computed when first read: only a window shows them, and on a small network computing them for
+     * every event cost a DTP run 3% of its time (docs/benchmarks.md §12).
      */
-    record Mask(int step, String set, long[] shape, float[] values, boolean hard) implements RunEvent {
+    record Mask(int step, String set, long[] shape, Values source, boolean hard) implements RunEvent {
+        public Mask(int step, String set, long[] shape, float[] values, boolean hard) {
+            this(step, set, shape, Values.lazy(() -> values), hard);
+        }
+
+        /** The mask's values, row-major in {@code shape}. */
+        public float[] values() {
+            return source.get();
+        }
+
         @Override public String type() { return "mask"; }
         @Override public boolean persisted() { return false; }
+
+        /** Values computed once, by the first reader (any thread). */
+        public static final class Values {
+            private java.util.function.Supplier<float[]> compute;
+            private float[] values;
+
+            private Values(java.util.function.Supplier<float[]> compute) {
+                this.compute = compute;
+            }
+
+            public static Values lazy(java.util.function.Supplier<float[]> compute) {
+                return new Values(compute);
+            }
+
+            synchronized float[] get() {
+                if (values == null) {
+                    values = compute.get();
+                    compute = null;
+                }
+                return values;
+            }
+        }
     }
 
     /** The soft masks became hard: accuracy just before and just after, and the budget achieved. */
