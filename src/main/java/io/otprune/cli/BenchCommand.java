@@ -58,7 +58,7 @@ final class BenchCommand implements Runnable {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("benchmark", benchmark);
         doc.putAll(settings);
-        doc.put("threads", Runtime.getRuntime().availableProcessors());
+        doc.put("threads", Runtime.getRuntime().availableProcessors()); // the machine's; each row says its run's (cpuThreads)
         doc.put("versions", Versions.all());
         doc.put("time", Instant.now().toString());
         doc.put("results", rows);
@@ -197,6 +197,7 @@ final class BenchCommand implements Runnable {
             row.put("batchSize", batchSize);
             row.put("steps", steps);
             row.put("medianMsPerStep", med);
+            row.put("cpuThreads", io.otprune.train.EngineThreads.current());
             row.put("trainSamplesPerSecond", batchSize * 1000.0 / med);
             row.put("evalSamplesPerSecond", evalRate);
             row.put("peakRssMiB", ProcessMemory.peakRssMiB());
@@ -391,6 +392,7 @@ final class BenchCommand implements Runnable {
                     row.put("medianMsPerStep", med);
                     row.put("ratioToPlain", med / plain);
                     row.put("measuredSteps", times.get(variant).length);
+                    row.put("cpuThreads", io.otprune.train.EngineThreads.current());
                     row.put("roundMedians", roundMedians.get(variant)); // round r ran variant i in place (i − r) mod 5
                     rows.add(row);
                     System.out.printf("%-10s %-26s %10.2f %8.3f%n", id, variant, med, med / plain);

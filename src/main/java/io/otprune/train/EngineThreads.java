@@ -47,6 +47,11 @@ public final class EngineThreads {
                 : " (engine default)");
     }
 
+    /** The intra-op threads PyTorch's CPU operations on this thread use now (-1 with another engine). */
+    public static int current() {
+        return Engine.getInstance() instanceof PtEngine ? JniUtils.getNumThreads() : -1;
+    }
+
     /** The count the engine chose itself, before any run changed it (-1 before the first run). */
     static synchronized int engineDefault() {
         return engineDefault;

@@ -184,6 +184,11 @@ class CliTest {
         assertThat(r.code()).as(r.err()).isZero();
         // two rounds of two steps for each of the five variants
         assertThat(Files.readString(json)).containsPattern("\"measuredSteps\"\\s*:\\s*4");
+        if (System.getenv("OMP_NUM_THREADS") == null && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            // the mlp is a small network: measured on one thread, as its runs train (EngineThreads)
+            assertThat(Files.readString(json)).containsPattern("\"cpuThreads\"\\s*:\\s*1\\b")
+                    .doesNotContainPattern("\"cpuThreads\"\\s*:\\s*[02-9]");
+        }
         assertThat(run("bench", "overhead", "--rounds", "0").code()).isEqualTo(2);
         // the DTP variant's own ops are in it: the soft mask's sigmoid and its backward
         assertThat(Files.readString(trace)).contains("aten::sigmoid").contains("SigmoidBackward0");
