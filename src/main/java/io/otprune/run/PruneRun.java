@@ -130,6 +130,8 @@ public final class PruneRun {
                         : "; no epoch finished, and the input model " + cfg.model() + " is unchanged";
                 events.accept(new RunEvent.Failed(e.getMessage() + where));
                 throw new DivergenceException(e.getMessage() + where);
+            } finally {
+                io.otprune.train.EngineThreads.restore(); // the run's count was for its network only
             }
         }
     }

@@ -69,6 +69,8 @@ public final class TrainRun {
             } catch (DivergenceException e) {
                 events.accept(new RunEvent.Failed(e.getMessage()));
                 throw e;
+            } finally {
+                io.otprune.train.EngineThreads.restore(); // the run's count was for its network only
             }
             Summary s = save(cfg, in, start, r, dir, exportModel);
             events.accept(new RunEvent.Phase("done", String.format("test accuracy %.2f%%", 100 * s.testAccuracy())));

@@ -16,8 +16,8 @@ import java.util.Map;
  * size, from 15.5–15.9 s to 13.7–14.3 s; lenet5's convolutions run faster on two (docs/benchmarks.md §12). Below
  * {@link #SMALL_NETWORK_MACS} multiply-adds per sample a run takes one thread.
  *
- * <p>Set on the run's own thread at its start (PyTorch keeps the count per thread as well as per process), and only
- * on the CPU. {@code OMP_NUM_THREADS} in the environment or {@code -Dai.djl.pytorch.num_threads} decide instead.
+ * <p>Set on the run's own thread at its start (PyTorch keeps the count per thread as well as per process) and given
+ * back at its end ({@link #restore}), and only on the CPU. {@code OMP_NUM_THREADS} in the environment or {@code -Dai.djl.pytorch.num_threads} decide instead.
  */
 public final class EngineThreads {
     /** Networks under this many multiply-adds per sample train on one thread (mlp-300-100: 266,200; lenet5: 2.3 M). */
@@ -45,6 +45,17 @@ public final class EngineThreads {
         JniUtils.setNumThreads(n);
         return n + (n == 1 && engineDefault > 1 ? " (small network: under " + SMALL_NETWORK_MACS + " multiply-adds a sample)"
                 : " (engine default)");
+    }
+
+    /**
+     * Gives the engine its own count back, at the end of a run: PyTorch hands the last count set to every thread that
+     * starts computing afterwards, so without this a window that pruned the mlp would evaluate or scan a large
+     * network on one thread.
+     */
+    public static synchronized void restore() {
+        if (engineDefault > 0 && JniUtils.getNumThreads() != engineDefault) {
+            JniUtils.setNumThreads(engineDefault);
+        }
     }
 
     /** The intra-op threads PyTorch's CPU operations on this thread use now (-1 with another engine). */

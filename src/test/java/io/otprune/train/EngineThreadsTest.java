@@ -34,6 +34,9 @@ class EngineThreadsTest {
         try {
             assertThat(EngineThreads.applyFor(266_200, Device.cpu())).startsWith("1");
             assertThat(JniUtils.getNumThreads()).isEqualTo(1);
+            EngineThreads.restore();
+            assertThat(JniUtils.getNumThreads()).isEqualTo(engineDefault);
+            EngineThreads.applyFor(266_200, Device.cpu());
             EngineThreads.applyFor(41_000_000, Device.cpu());
             // the count the engine chose before any run changed it (a run of a small network may have run before)
             assertThat(JniUtils.getNumThreads()).isEqualTo(engineDefault).isEqualTo(EngineThreads.engineDefault());
