@@ -64,8 +64,9 @@ public final class HostAllocator {
             return ok ? "mmap threshold " + (MMAP_THRESHOLD >> 20) + " MiB, trim threshold " + (TRIM_THRESHOLD >> 20)
                     + " MiB (" + SWITCH + "=glibc keeps glibc's)"
                     : "glibc defaults (mallopt refused the thresholds)";
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
-            // not glibc (musl has no mallopt of these), or JNA could not load: the defaults are slower, not wrong
+        } catch (LinkageError | RuntimeException e) {
+            // not glibc (musl has no mallopt of these), or JNA could not load (no writable temporary folder for its
+            // native part, a stripped image): the defaults are slower, not wrong
             return "glibc defaults (no mallopt: " + e.getMessage() + ")";
         }
     }
