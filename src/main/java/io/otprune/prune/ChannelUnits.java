@@ -68,9 +68,19 @@ public final class ChannelUnits implements UnitSet {
         return out;
     }
 
-    /** L2 norm of each channel's weights over all its producers. */
+    /**
+     * L2 norm of each channel's weights over all its producers. Experimental, for measuring the choice (issue 17, not
+     * a default): {@code -Dotprune.channelMagnitude=bn} takes the L2 norm of the channel's BatchNorm scales (γ) over
+     * the space's BN nodes instead, where every BN of the space holds exactly its channels.
+     */
     @Override
     public float[] magnitudes() {
+        if ("bn".equals(System.getProperty("otprune.channelMagnitude"))) {
+            float[] bn = bnScales();
+            if (bn != null) {
+                return bn;
+            }
+        }
         float[][] rows = channelWeights();
         float[] out = new float[size()];
         for (int c = 0; c < out.length; c++) {
@@ -79,6 +89,36 @@ public final class ChannelUnits implements UnitSet {
                 sq += (double) v * v;
             }
             out[c] = (float) Math.sqrt(sq);
+        }
+        return out;
+    }
+
+    /** Per channel √Σγ² over the space's BN nodes, or null when it has none or one holds other channels too. */
+    private float[] bnScales() {
+        double[] sq = new double[size()];
+        int found = 0;
+        for (String m : space.members()) {
+            Block b = net.block().blockOf(m);
+            Parameter gamma = b == null ? null : b.getDirectParameters().contains("gamma")
+                    ? b.getDirectParameters().get("gamma") : null;
+            if (gamma == null) {
+                continue;
+            }
+            float[] g = gamma.getArray().toFloatArray();
+            if (g.length != size()) {
+                return null;
+            }
+            for (int c = 0; c < g.length; c++) {
+                sq[c] += (double) g[c] * g[c];
+            }
+            found++;
+        }
+        if (found == 0) {
+            return null;
+        }
+        float[] out = new float[size()];
+        for (int c = 0; c < out.length; c++) {
+            out[c] = (float) Math.sqrt(sq[c]);
         }
         return out;
     }
