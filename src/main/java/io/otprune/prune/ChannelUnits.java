@@ -98,13 +98,10 @@ public final class ChannelUnits implements UnitSet {
         double[] sq = new double[size()];
         int found = 0;
         for (String m : space.members()) {
-            Block b = net.block().blockOf(m);
-            Parameter gamma = b == null ? null : b.getDirectParameters().contains("gamma")
-                    ? b.getDirectParameters().get("gamma") : null;
-            if (gamma == null) {
+            if (!(net.graph().node(m).op() instanceof io.otprune.model.Ops.BatchNorm)) {
                 continue;
             }
-            float[] g = gamma.getArray().toFloatArray();
+            float[] g = net.batchNormParameter(m, "gamma").getArray().toFloatArray();
             if (g.length != size()) {
                 return null;
             }

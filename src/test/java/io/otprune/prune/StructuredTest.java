@@ -1,6 +1,7 @@
 package io.otprune.prune;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -54,6 +55,37 @@ class StructuredTest {
             ChannelGraph.Space inner = g.outputOf(n.layer("s2.b2.conv1"));
             assertThat(inner.producers()).hasSize(1);
             assertThat(inner.consumers()).extracting(c -> c.layer().name()).containsExactly("s2.b2.conv2");
+        }
+    }
+
+    @Test
+    void theExperimentalBnMagnitudeOfAChannelIsItsScalesNormOverTheSpacesBatchNorms() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            Network n = init(m, "resnet20");
+            randomiseBatchNorm(n, m, new SplittableRandom(4));
+            ChannelUnits stem = (ChannelUnits) PruneUnits.of(n, PruneConfig.Granularity.STRUCTURED).sets().stream()
+                    .filter(u -> u.name().startsWith("stem")).findFirst().orElseThrow();
+            List<String> bns = stem.space().members().stream()
+                    .filter(x -> n.graph().node(x).op() instanceof io.otprune.model.Ops.BatchNorm).toList();
+            assertThat(bns).hasSize(4); // the stem's and each stage-1 block's last BN, tied by the additions
+            double[] expected = new double[stem.size()];
+            for (String bn : bns) {
+                float[] g = n.batchNormParameter(bn, "gamma").getArray().toFloatArray();
+                for (int c = 0; c < g.length; c++) {
+                    expected[c] += (double) g[c] * g[c];
+                }
+            }
+            float[] byWeights = stem.magnitudes();
+            System.setProperty("otprune.channelMagnitude", "bn");
+            try {
+                float[] byBn = stem.magnitudes();
+                for (int c = 0; c < byBn.length; c++) {
+                    assertThat((double) byBn[c]).isCloseTo(Math.sqrt(expected[c]), within(1e-5));
+                }
+                assertThat(byBn).isNotEqualTo(byWeights);
+            } finally {
+                System.clearProperty("otprune.channelMagnitude");
+            }
         }
     }
 
