@@ -17,7 +17,8 @@ import java.util.Map;
  * {@link #SMALL_NETWORK_MACS} multiply-adds per sample a run takes one thread.
  *
  * <p>Set on the run's own thread at its start (PyTorch keeps the count per thread as well as per process) and given
- * back at its end ({@link #restore}), and only on the CPU. {@code OMP_NUM_THREADS} in the environment or {@code -Dai.djl.pytorch.num_threads} decide instead.
+ * back at its end ({@link #restore}), and only on the CPU. {@code OMP_NUM_THREADS} in the environment or the JVM
+ * option {@code -Dai.djl.pytorch.num_threads} decide instead.
  */
 public final class EngineThreads {
     /** Networks under this many multiply-adds per sample train on one thread (mlp-300-100: 266,200; lenet5: 2.3 M). */
@@ -28,7 +29,7 @@ public final class EngineThreads {
 
     /**
      * Sets the intra-op threads for a run of a network of {@code macsPerSample} on {@code device}, on this thread;
-     * returns the count the run uses, in words (for run.json).
+     * returns the count the run uses, in words (for the run's log).
      */
     public static synchronized String applyFor(long macsPerSample, Device device) {
         if (!(Engine.getInstance() instanceof PtEngine)) {
@@ -43,8 +44,8 @@ public final class EngineThreads {
         }
         int n = threadsFor(macsPerSample, engineDefault);
         JniUtils.setNumThreads(n);
-        return n + (n == 1 && engineDefault > 1 ? " (small network: under " + SMALL_NETWORK_MACS + " multiply-adds a sample)"
-                : " (engine default)");
+        return n + (n == 1 && engineDefault > 1
+                ? " (small network: under " + SMALL_NETWORK_MACS + " multiply-adds a sample)" : " (engine default)");
     }
 
     /**
@@ -53,7 +54,8 @@ public final class EngineThreads {
      * network on one thread.
      */
     public static synchronized void restore() {
-        if (engineDefault > 0 && JniUtils.getNumThreads() != engineDefault) {
+        if (engineDefault > 0) {
+            // unconditionally: this thread's count can already be the default while the one new threads take is not
             JniUtils.setNumThreads(engineDefault);
         }
     }

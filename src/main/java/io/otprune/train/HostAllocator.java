@@ -60,7 +60,8 @@ public final class HostAllocator {
         }
         try {
             CLibrary c = Native.load("c", CLibrary.class);
-            boolean ok = c.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1 & c.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1;
+            boolean ok = c.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
+                    & c.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1; // both, even if the first is refused
             return ok ? "mmap threshold " + (MMAP_THRESHOLD >> 20) + " MiB, trim threshold " + (TRIM_THRESHOLD >> 20)
                     + " MiB (" + SWITCH + "=glibc keeps glibc's)"
                     : "glibc defaults (mallopt refused the thresholds)";
