@@ -124,6 +124,11 @@ class PruneRunTest {
         assertThat(s.hardeningGap()).isEqualTo(s.accuracyAfterHardening() - s.accuracyBeforeHardening());
         assertThat(Math.abs(s.hardeningGap())).isLessThan(0.05);
         assertThat(s.finalAccuracy()).isEqualTo(s.accuracyAfterHardening()); // no fine-tune epochs
+        // the mlp is a small network: the run says it trained on one CPU thread (EngineThreads)
+        if (System.getenv("OMP_NUM_THREADS") == null && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            assertThat(events).filteredOn(e -> e instanceof RunEvent.Message)
+                    .extracting(e -> ((RunEvent.Message) e).text()).anyMatch(t -> t.startsWith("CPU threads: 1"));
+        }
     }
 
     @Test
