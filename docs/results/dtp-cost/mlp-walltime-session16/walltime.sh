@@ -2,6 +2,7 @@
 # session 16: wall time of whole mlp-300-100 runs at 0.98, 3+2 epochs, full Fashion-MNIST, seed 1, one at a time on
 # the idle machine, alternated ROUNDS times. Each argument is LABEL:METHOD[:ENV=VALUE ...], e.g.
 #   ROUNDS=3 walltime.sh default:gmp default:dtp two-threads:gmp:OMP_NUM_THREADS=2 two-threads:dtp:OMP_NUM_THREADS=2
+# (01 was taken with an earlier form of this script, 02 with the same loop under another name.)
 # JAR: the jar to time (its lib/ beside it); OUT: the file the lines go to; RUNS: where the run folders go.
 cd "$(dirname "$0")/../../../.."
 JAR=${JAR:-target/otprune.jar}

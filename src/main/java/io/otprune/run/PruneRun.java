@@ -255,8 +255,7 @@ public final class PruneRun {
                     manager);
             net = loaded.network();
             info = resume == null ? loaded.info() : inputInfo;
-            events.accept(new RunEvent.Message("info", "CPU threads: "
-                    + io.otprune.train.EngineThreads.applyFor(net.macs(), manager.getDevice())));
+            events.accept(io.otprune.train.EngineThreads.applyForRun(net.macs(), manager.getDevice()));
             units = PruneUnits.of(net, pc.granularity());
             if (resume != null && resume.has("run.prepared")) {
                 units.restorePrepared(resume.getDoubles("run.prepared"));

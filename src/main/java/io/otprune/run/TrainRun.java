@@ -51,8 +51,7 @@ public final class TrainRun {
             Engine.getInstance().setRandomSeed((int) cfg.seed());
             Start start = Start.of(cfg, in, manager, events);
             Network net = start.net();
-            events.accept(new RunEvent.Message("info", "CPU threads: "
-                    + io.otprune.train.EngineThreads.applyFor(net.macs(), in.device())));
+            events.accept(io.otprune.train.EngineThreads.applyForRun(net.macs(), in.device()));
             Dataset data = in.data();
             events.accept(new RunEvent.Message("info", describe(data)));
             for (String note : data.notes()) {

@@ -48,6 +48,11 @@ public final class EngineThreads {
                 ? " (small network: under " + SMALL_NETWORK_MACS + " multiply-adds a sample)" : " (engine default)");
     }
 
+    /** {@link #applyFor}, said as the run's log says it. */
+    public static RunEvent.Message applyForRun(long macsPerSample, Device device) {
+        return new RunEvent.Message("info", "CPU threads: " + applyFor(macsPerSample, device));
+    }
+
     /**
      * Gives the engine its own count back, at the end of a run: PyTorch hands the last count set to every thread that
      * starts computing afterwards, so without this a window that pruned the mlp would evaluate or scan a large

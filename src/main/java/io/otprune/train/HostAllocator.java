@@ -48,11 +48,6 @@ public final class HostAllocator {
         return state;
     }
 
-    /** What {@link #apply()} did, or null before it ran. */
-    public static synchronized String state() {
-        return state;
-    }
-
     static String apply(Map<String, String> env, String osName) {
         String reason = skipReason(env, osName);
         if (reason != null) {
