@@ -73,8 +73,7 @@ public final class Main implements Runnable {
                 "Java " + v.get("java") + " at " + System.getProperty("java.home"),
                 "device: " + io.otprune.train.Devices.describe(),
                 "native libraries: " + Versions.nativeCache() + " (set DJL_CACHE_DIR to move them)",
-                "CPU convolution check: " + java.util.Objects.requireNonNullElse(
-                        io.otprune.train.NativeCheck.convolutionProblem(), "right"),
+                "CPU convolution check: " + io.otprune.model.ConvolutionGuard.summary(),
                 "host allocator: " + io.otprune.train.HostAllocator.apply()
             };
         }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.function.UnaryOperator;
@@ -50,9 +49,11 @@ public final class ConvLayer extends AbstractBlock implements PrunableLayer {
         }
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
         KernelCrop c = cropFor(x.getShape());
-        return Conv2d.conv2d(x, c == null ? w : c.kernel(w), b, new Shape(op.stride()[0], op.stride()[1]),
-                c == null ? new Shape(op.pad()[0], op.pad()[1]) : c.padding(),
-                new Shape(op.dilation()[0], op.dilation()[1]), op.groups());
+        NDArray kernel = c == null ? w : c.kernel(w);
+        Shape stride = new Shape(op.stride()[0], op.stride()[1]);
+        Shape pad = c == null ? new Shape(op.pad()[0], op.pad()[1]) : c.padding();
+        Shape dilation = new Shape(op.dilation()[0], op.dilation()[1]);
+        return new NDList(ConvolutionGuard.conv2d(x, kernel, b, stride, pad, dilation, op.groups()));
     }
 
     private KernelCrop cropFor(Shape in) {

@@ -20,7 +20,7 @@ public final class Devices {
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
-     * The device a name means. Resolving CPU work also runs {@link NativeCheck} once and prints its warning to
+     * The device a name means. Resolving CPU work also runs the convolution check ({@link io.otprune.model.ConvolutionGuard}) and prints its warning to
      * stderr, so every command and run that computes says when the CPU's convolutions are wrong; and it sets the
      * host allocator's thresholds ({@link HostAllocator}) before the run's first arrays.
      */
@@ -28,7 +28,7 @@ public final class Devices {
         HostAllocator.apply();
         Device d = resolveName(name);
         if ("cpu".equals(d.getDeviceType())) {
-            String problem = NativeCheck.convolutionProblem();
+            String problem = io.otprune.model.ConvolutionGuard.problem();
             if (problem != null && WARNED.compareAndSet(false, true)) {
                 System.err.println("otprune: WARNING: " + problem);
             }

@@ -123,11 +123,18 @@ final class ModelDataBar implements WorkbenchView {
                     "%s · %d conv/linear layers · %,d params · %,d MACs · dense %.2f%% on %s", p.info().name(),
                     p.layers().size(), p.params(), p.macs(), 100 * p.info().testAccuracy(), p.info().dataset());
         }, vm.model));
-        String convProblem = io.otprune.train.NativeCheck.convolutionProblem();
+        String convProblem = io.otprune.model.ConvolutionGuard.problem();
         Label device = new Label("device: " + Devices.describe() + (convProblem == null ? "" : " · ⚠ wrong convolutions"));
-        device.setTooltip(new Tooltip((convProblem == null ? "" : "WARNING: " + convProblem + "\n")
-                + "PyTorch native libraries: " + io.otprune.util.Versions.nativeCache()
-                + " (set DJL_CACHE_DIR to move them); runs: " + WorkbenchApp.RUNS));
+        Tooltip deviceTip = new Tooltip();
+        // written when shown: the convolution guard may turn oneDNN off during a run
+        deviceTip.setOnShowing(e -> {
+            String convCheck = io.otprune.model.ConvolutionGuard.summary();
+            deviceTip.setText((convProblem == null ? "" : "WARNING: ") + (convCheck.equals("right") ? ""
+                    : "CPU convolutions: " + convCheck + "\n") + "PyTorch native libraries: "
+                    + io.otprune.util.Versions.nativeCache() + " (set DJL_CACHE_DIR to move them); runs: "
+                    + WorkbenchApp.RUNS);
+        });
+        device.setTooltip(deviceTip);
         if (convProblem != null) {
             device.setStyle("-fx-text-fill: #b00020; -fx-font-weight: bold;");
         }
