@@ -88,8 +88,11 @@ public final class ConvolutionGuard {
             return "right";
         }
         String off = turnedOff;
+        long padded = ROUTES.values().stream().filter(r -> !r.equals(DIRECT)).count();
         return "guarded: oneDNN computes some convolution shapes wrong on this CPU, so each shape is checked against "
-                + "PyTorch's own kernels when it first runs" + (off == null ? "; every shape so far was right" : "; " + off);
+                + "PyTorch's own kernels when it first runs, and padded to multiples of 16 channels where that is wrong"
+                + (off == null ? String.format(Locale.ROOT, "; %d shapes checked so far, %d of them padded",
+                        ROUTES.size(), padded) : "; " + off);
     }
 
     /** Null while every shape run so far was right with oneDNN (or the guard is not engaged), else why it is off. */
