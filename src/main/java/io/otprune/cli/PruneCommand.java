@@ -68,9 +68,9 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--score-lr", defaultValue = "0.05", description = "Adam learning rate of the scores (default ${DEFAULT-VALUE}).")
     double scoreLr;
 
-    @Option(names = "--score-step", defaultValue = "unit", description = "DTP: how Adam sizes each score's step: unit "
+    @Option(names = "--score-step", description = "DTP: how Adam sizes each score's step: unit "
             + "(its own second moment, as usual) or set (one shared by a layer's or group's scores, so the sizes of the "
-            + "gradients rank the units) (default ${DEFAULT-VALUE}).")
+            + "gradients rank the units) (default: " + PruneConfig.SCORE_STEP_DEFAULT_TEXT + ").")
     String scoreStep;
 
     @Option(names = "--tau-gradient", description = "DTP: fixed (the "

@@ -57,7 +57,7 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--score-lr", description = "Adam learning rate of DTP's scores (default: the prune command's).")
     Double scoreLr;
 
-    @Option(names = "--score-step", defaultValue = "unit", description = "DTP: unit or set (see prune --help; default ${DEFAULT-VALUE}).")
+    @Option(names = "--score-step", description = "DTP: unit or set (see prune --help; default: " + PruneConfig.SCORE_STEP_DEFAULT_TEXT + ").")
     String scoreStep;
 
     @Option(names = "--tau-gradient", description = "DTP: fixed or implicit (see prune --help; default: " + PruneConfig.TAU_GRADIENT_DEFAULT_TEXT + ").")
@@ -251,7 +251,8 @@ final class SweepCommand implements Callable<Integer> {
         md.append(String.format(Locale.ROOT, "Data %s, %s %s budget, %s scope, temperature %s, score learning rate %s, score step %s, "
                 + "tau gradient %s, %d+%d epochs (prune+fine-tune), every finished run in this folder with these settings; means over each row's seeds (± their sample "
                 + "standard deviation).%n%n", data, granularity, budget, scope, temperature,
-                scoreLr == null ? PruneConfig.builder().build().scoreLearningRate() : scoreLr, scoreStep,
+                scoreLr == null ? PruneConfig.builder().build().scoreLearningRate() : scoreLr,
+                scoreStep == null ? "default (" + PruneConfig.SCORE_STEP_DEFAULT_TEXT + ")" : scoreStep,
                 tauGradient == null ? "default (" + PruneConfig.TAU_GRADIENT_DEFAULT_TEXT + ")" : tauGradient, pruneEpochs,
                 finetuneEpochs));
         md.append("| model | method | target | seeds | dense acc | final acc | Δ vs dense | achieved | hardening gap | min |\n");

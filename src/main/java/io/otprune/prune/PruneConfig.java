@@ -25,7 +25,8 @@ import java.util.Locale;
  *                          NCHWc layout needs multiples of 8 with AVX2, 16 with AVX-512); 1, the default, keeps the
  *                          budget to the channel. 0 (run.json files written before it existed) means 1.
  * @param scoreStep         how DTP's score optimizer sizes each score's step ({@link ScoreStep}); absent (null) in
- *                          run.json files written before it existed, which means {@code unit}.
+ *                          run.json files written before it existed, which means {@code unit}, what those runs did
+ *                          (the builder's default is {@link ScoreStep#defaultFor} the granularity).
  * @param tauGradient       whether DTP's score gradient sees the budget's threshold τ move with the scores
  *                          ({@link TauGradient}); absent (null) in run.json files written before it existed, which
  *                          means {@code fixed}, what those runs did (the builder's default is
@@ -49,7 +50,23 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
      * one unit set share one second moment (the mean of their squared gradients), so within a set a score moves in
      * proportion to its gradient and the sizes of the gradients, not only their signs, rank the units.
      */
-    public enum ScoreStep { UNIT, SET }
+    public enum ScoreStep {
+        UNIT, SET;
+
+        /**
+         * The default for a granularity, as measured (docs/benchmarks.md §12, session 17): set for channels
+         * (vgg-small at 80% of the parameters: per-score Adam steps let the channels next to the classifier, whose
+         * gradients keep one sign, take the budget, conv6 keeping 113–116 of 128 channels and conv1 2–5 of 32; with
+         * the sizes of the gradients ranking each layer's channels the allocation is balanced), unit for weights
+         * and blocks (set measured on blocks only: within the seed spread). The one place this rule lives.
+         */
+        public static ScoreStep defaultFor(Granularity g) {
+            return g == Granularity.STRUCTURED ? SET : UNIT;
+        }
+    }
+
+    /** What the CLI's {@code --score-step} shows when it is not given. */
+    public static final String SCORE_STEP_DEFAULT_TEXT = "set for structured, unit for unstructured and depth";
 
     /**
      * The soft mask is σ((s − τ)/ε), with τ the threshold at which the plan keeps the budget (Σ c·m = ρ·C).
@@ -182,7 +199,7 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         private int latencyBatch = 1;
         private java.util.Map<String, Double> minKept = java.util.Map.of();
         private int channelMultiple = 1;
-        private ScoreStep scoreStep = ScoreStep.UNIT;
+        private ScoreStep scoreStep; // null: ScoreStep.defaultFor(granularity)
         private TauGradient tauGradient; // null: TauGradient.defaultFor(granularity)
 
         private Builder() {}
@@ -209,14 +226,16 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         public Builder budget(String w) { return budget(parse(Budget.class, w, "budget")); }
         public Builder scope(String w) { return scope(parse(Scope.class, w, "scope")); }
         public Builder temperature(String w) { return temperature(parse(TemperatureMode.class, w, "temperature mode")); }
-        public Builder scoreStep(String w) { return scoreStep(parse(ScoreStep.class, w, "score step")); }
+        /** A CLI word, or null for the granularity's default ({@link ScoreStep#defaultFor}). */
+        public Builder scoreStep(String w) { return scoreStep(w == null ? null : parse(ScoreStep.class, w, "score step")); }
         /** A CLI word, or null for the granularity's default ({@link TauGradient#defaultFor}). */
         public Builder tauGradient(String w) { return tauGradient(w == null ? null : parse(TauGradient.class, w, "tau gradient")); }
 
         public PruneConfig build() {
             return new PruneConfig(method, granularity, budget, scope, sparsity, temperature, eps0,
                     sinkhornIterations, scoreLearningRate, minChannels, latencyBatch, minKept, channelMultiple,
-                    scoreStep, tauGradient != null ? tauGradient : TauGradient.defaultFor(granularity));
+                    scoreStep != null ? scoreStep : ScoreStep.defaultFor(granularity),
+                    tauGradient != null ? tauGradient : TauGradient.defaultFor(granularity));
         }
     }
 

@@ -47,8 +47,8 @@ public record PruneRunConfig(String model, String data, PruneConfig prune, int p
                 pc.scoreLearningRate(), pc.minChannels(), pc.latencyBatch(), lr, batchSize, seed, device)
                 + (pc.minKept().isEmpty() ? "" : " --floors " + shellWord(PruneConfig.floorsWord(pc.minKept())))
                 + (pc.channelMultiple() == 1 ? "" : " --channel-multiple " + pc.channelMultiple())
-                + (pc.scoreStep() == PruneConfig.ScoreStep.UNIT ? "" : " --score-step " + PruneConfig.word(pc.scoreStep()))
-                // always spelled out: its default may change as the protocol of docs/benchmarks.md §12 decides
+                // both always spelled out: their defaults may change as the protocol of docs/benchmarks.md §12 decides
+                + " --score-step " + PruneConfig.word(pc.scoreStep())
                 + " --tau-gradient " + PruneConfig.word(pc.tauGradient())
                 + dataOptions.commandFlags();
         return out == null ? line : line + " --out " + out;

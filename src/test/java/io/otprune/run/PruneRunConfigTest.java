@@ -57,4 +57,28 @@ class PruneRunConfigTest {
         PruneRunConfig old = Json.PRETTY.fromJson(o, PruneRunConfig.class);
         assertThat(old.prune().tauGradient()).isEqualTo(PruneConfig.TauGradient.FIXED);
     }
+
+    @Test
+    void theDefaultScoreStepIsTheGranularitysAndIsSpelledOut() {
+        for (PruneConfig.Granularity g : PruneConfig.Granularity.values()) {
+            PruneConfig pc = PruneConfig.builder().granularity(g).sparsity(0.5).build();
+            assertThat(pc.scoreStep()).as("%s", g).isEqualTo(PruneConfig.ScoreStep.defaultFor(g));
+            assertThat(run(pc).command()).contains(" --score-step " + PruneConfig.word(pc.scoreStep()) + " ");
+        }
+        assertThat(PruneConfig.ScoreStep.defaultFor(PruneConfig.Granularity.STRUCTURED))
+                .isEqualTo(PruneConfig.ScoreStep.SET);
+        PruneConfig.ScoreStep weights = PruneConfig.ScoreStep.defaultFor(PruneConfig.Granularity.UNSTRUCTURED);
+        assertThat(PruneConfig.ScoreStep.defaultFor(PruneConfig.Granularity.DEPTH)).isEqualTo(weights);
+        assertThat(PruneConfig.SCORE_STEP_DEFAULT_TEXT).isEqualTo(PruneConfig.word(PruneConfig.ScoreStep.defaultFor(
+                PruneConfig.Granularity.STRUCTURED)) + " for structured, " + PruneConfig.word(weights)
+                + " for unstructured and depth");
+        // a word given wins; run.json files from before the option mean unit, what those runs did
+        assertThat(PruneConfig.builder().granularity("structured").scoreStep("unit").build().scoreStep())
+                .isEqualTo(PruneConfig.ScoreStep.UNIT);
+        JsonObject o = Json.PRETTY.toJsonTree(run(PruneConfig.builder().granularity("structured").build()))
+                .getAsJsonObject();
+        o.getAsJsonObject("prune").remove("scoreStep");
+        assertThat(Json.PRETTY.fromJson(o, PruneRunConfig.class).prune().scoreStep())
+                .isEqualTo(PruneConfig.ScoreStep.UNIT);
+    }
 }
