@@ -202,10 +202,11 @@ final class SweepCommand implements Callable<Integer> {
 
     /**
      * A run's settings: its config without what the folder's name already says or what does not change its
-     * result's meaning (the model's path as typed, the device, the recorded command).
+     * result's meaning (the model's path as typed, the device, the recorded command, pruning settings its method
+     * does not read).
      */
     private static PruneRunConfig settings(PruneRunConfig c) {
-        return new PruneRunConfig(null, c.data(), c.prune(), c.pruneEpochs(), c.finetuneEpochs(),
+        return new PruneRunConfig(null, c.data(), c.prune().asRead(), c.pruneEpochs(), c.finetuneEpochs(),
                 c.learningRate(), c.batchSize(), c.seed(), null, null, c.dataOptions());
     }
 

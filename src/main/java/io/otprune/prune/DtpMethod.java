@@ -11,6 +11,7 @@ import io.otprune.train.RunEvent;
 final class DtpMethod implements PruneMethod {
     @Override public boolean supports(PruneConfig.Granularity g) { return true; }
     @Override public boolean oneShot() { return false; }
+    @Override public boolean learnsScores() { return true; }
 
     @Override
     public Outcome prune(Context ctx) throws RunCancelledException, DivergenceException {

@@ -249,6 +249,22 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /**
+     * These settings as the method reads them: one that learns no scores ({@link PruneMethod#learnsScores}) never
+     * reads the temperature, Sinkhorn, score-optimizer or τ-gradient settings, so they are the defaults here. Two runs
+     * whose settings are equal this way are the same experiment (a sweep tabulates a gmp run made with
+     * {@code --score-step unit} next to dtp runs made with {@code set}).
+     */
+    public PruneConfig asRead() {
+        if (PruneMethod.of(method).learnsScores()) {
+            return this;
+        }
+        Builder defaults = builder();
+        return toBuilder().temperature(defaults.temperature).eps0(defaults.eps0)
+                .sinkhornIterations(defaults.sinkhornIterations).scoreLearningRate(defaults.scoreLearningRate)
+                .scoreStep((ScoreStep) null).tauGradient((TauGradient) null).build();
+    }
+
     /** Fraction of the budget to keep. */
     public double keptFraction() {
         return 1 - sparsity;

@@ -41,6 +41,15 @@ public interface PruneMethod {
     }
 
     /**
+     * Whether it learns importance scores under the transport budget (DTP). Only such a method reads the temperature,
+     * Sinkhorn, score-optimizer and τ-gradient settings; for the others they change nothing
+     * ({@link PruneConfig#asRead}).
+     */
+    default boolean learnsScores() {
+        return false;
+    }
+
+    /**
      * Whether it prunes at once, before any training: its prune epochs then train with the mask fixed, so every
      * method trains for the same number of epochs.
      */
