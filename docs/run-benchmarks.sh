@@ -39,12 +39,13 @@ if [[ $step == all || $step == ablation ]]; then
   done
 fi
 if [[ $step == quality ]]; then
-  # issue 17's protocol (not part of "all": about 50 hours on the 2-core machine, to be run in parts):
+  # issue 17's protocol (not part of "all": about 25 hours on the 2-core machine by the estimates below, to be run in parts):
   # regimes where the methods separate, three seeds, the same epochs for every method, full Fashion-MNIST, one
   # process at a time. --force keeps finished runs, so an interrupted protocol continues where it stopped.
   # QUALITY_PRUNE_EPOCHS / QUALITY_FT_EPOCHS (default 3 + 2, the epochs of the lenet5 goals); run it again with one
   # more prune epoch (and another QUALITY_OUT) to show that the ranking no longer changes. Estimates here: lenet5
-  # ~2.5 min a run, mlp ~0.2-0.3 min (session 9), vgg-small and resnet20 ~20 min (measured: vgg-small 1 + 1 epochs 8 min).
+  # ~2.5 min a run, mlp ~0.2-0.3 min (session 9), vgg-small 7-12 min (session 18, with the
+  # convolution guard: docs/benchmarks.md §12), resnet20 not yet timed under the guard.
   P=${QUALITY_PRUNE_EPOCHS:-3}; F=${QUALITY_FT_EPOCHS:-2}; Q=${QUALITY_OUT:-$R/quality-$P+$F}; S=${QUALITY_SEEDS:-1,2,3}
   E="--seeds $S --data fashion-mnist --prune-epochs $P --finetune-epochs $F --force"
   $J sweep --models sample-models/lenet5-fmnist,sample-models/mlp-300-100-fmnist --methods dtp,gmp,magnitude \
