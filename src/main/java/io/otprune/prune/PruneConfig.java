@@ -260,10 +260,9 @@ public record PruneConfig(Method method, Granularity granularity, Budget budget,
         if (PruneMethod.of(method).learnsScores()) {
             return this;
         }
-        Builder defaults = builder();
-        return toBuilder().temperature(defaults.temperature).eps0(defaults.eps0)
-                .sinkhornIterations(defaults.sinkhornIterations).scoreLearningRate(defaults.scoreLearningRate)
-                .scoreStep((ScoreStep) null).tauGradient((TauGradient) null).build();
+        PruneConfig d = builder().granularity(granularity).build();
+        return toBuilder().temperature(d.temperature()).eps0(d.eps0()).sinkhornIterations(d.sinkhornIterations())
+                .scoreLearningRate(d.scoreLearningRate()).scoreStep(d.scoreStep()).tauGradient(d.tauGradient()).build();
     }
 
     /** Fraction of the budget to keep. */
