@@ -2,6 +2,7 @@ package io.otprune.cli;
 
 import io.otprune.model.ModelStore;
 import io.otprune.prune.PruneConfig;
+import io.otprune.prune.PruneMethod;
 import io.otprune.run.PruneRun;
 import io.otprune.run.PruneRunConfig;
 import io.otprune.run.PruneSummary;
@@ -12,6 +13,7 @@ import io.otprune.util.SeedStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -249,13 +251,17 @@ final class SweepCommand implements Callable<Integer> {
             groups.computeIfAbsent(r.model() + "|" + r.method() + "|" + r.target(), k -> new ArrayList<>()).add(r);
         }
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Data %s, %s %s budget, %s scope, temperature %s, score learning rate %s, score step %s, "
-                + "tau gradient %s, %d+%d epochs (prune+fine-tune), every finished run in this folder with these settings; means over each row's seeds (± their sample "
-                + "standard deviation).%n%n", data, granularity, budget, scope, temperature,
+        // the score settings are said apart: only a method that learns scores reads them (PruneConfig.asRead), so
+        // a gmp row next to dtp rows was not made with them
+        md.append(String.format(Locale.ROOT, "Data %s, %s %s budget, %s scope, %d+%d epochs (prune+fine-tune); "
+                + "for methods that learn scores (%s), temperature %s, score learning rate %s, score step %s, "
+                + "tau gradient %s. Every finished run in this folder with these settings; means over each row's seeds "
+                + "(± their sample standard deviation).%n%n", data, granularity, budget, scope, pruneEpochs,
+                finetuneEpochs, String.join(", ", Arrays.stream(PruneConfig.Method.values())
+                        .filter(m -> PruneMethod.of(m).learnsScores()).map(PruneConfig::word).toList()), temperature,
                 scoreLr == null ? PruneConfig.builder().build().scoreLearningRate() : scoreLr,
                 scoreStep == null ? "default (" + PruneConfig.SCORE_STEP_DEFAULT_TEXT + ")" : scoreStep,
-                tauGradient == null ? "default (" + PruneConfig.TAU_GRADIENT_DEFAULT_TEXT + ")" : tauGradient, pruneEpochs,
-                finetuneEpochs));
+                tauGradient == null ? "default (" + PruneConfig.TAU_GRADIENT_DEFAULT_TEXT + ")" : tauGradient));
         md.append("| model | method | target | seeds | dense acc | final acc | Δ vs dense | achieved | hardening gap | min |\n");
         md.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (List<Row> g : groups.values()) {

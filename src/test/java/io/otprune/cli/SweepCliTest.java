@@ -40,7 +40,9 @@ class SweepCliTest {
         assertThat(unread.code()).as(unread.err()).isZero();
         assertThat(unread.out()).contains("also hold 1 finished run(s) of earlier sweeps").doesNotContain("left out");
         assertThat(Files.readString(tmp.resolve("sweep/results.md"))).contains("| mlp-300-100 | magnitude | 0.50 | 1 |")
-                .contains("| mlp-300-100 | random | 0.50 | 1 |");
+                .contains("| mlp-300-100 | random | 0.50 | 1 |")
+                // the header says whom the score settings concern: neither row here was made with them
+                .contains("for methods that learn scores (dtp), temperature auto, score learning rate 0.01, score step set");
 
         // a run of other settings (here the transport problems' scope, which every method reads) is not averaged
         // with them
