@@ -61,16 +61,17 @@ class ConvolutionGuardTest {
     @Test
     void theGuardRunsRightShapesDirectlyAndPadsWrongOnes() {
         ConvolutionGuard.resetForTest(true); // oneDNN on, every shape unseen
-        boolean faulty = errorAgainstLoop() > 1e-3; // this machine's oneDNN, checked without the guard
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Shape one = new Shape(1, 1);
             // 32 channels in and out: right on every CPU seen, the Zen 5 included
             assertThat(ConvolutionGuard.route(m.zeros(new Shape(4, 32, 14, 14)), m.zeros(new Shape(32, 32, 3, 3)),
                     one, one, one, 1)).isIn(null, new ConvolutionGuard.Route(-1, -1));
-            // lenet5's conv2: padded exactly where the plain loop above says oneDNN is wrong
+            // lenet5's conv2 (20 in, 50 out): padded to multiples of 16 by the guard's rule, which does not try the shape
+            // as it is (the fault's wrong gradients come only on some draws), so on every machine, the Intel and AMD
+            // CPUs without the fault included
             ConvolutionGuard.Route lenet = ConvolutionGuard.route(m.zeros(new Shape(2, 20, 12, 12)),
                     m.zeros(new Shape(50, 20, 5, 5)), one, new Shape(0, 0), one, 1);
-            assertThat(lenet).isEqualTo(faulty ? new ConvolutionGuard.Route(32, 64) : new ConvolutionGuard.Route(-1, -1));
+            assertThat(lenet).isEqualTo(new ConvolutionGuard.Route(32, 64));
             assertThat(ConvolutionGuard.turnedOff()).isNull();
             assertThat(OneDnnSwitch.open().enabled()).isTrue();
             assertThat(ConvolutionGuard.errorAgainstLoop(true)).as("through the guard").isLessThan(1e-3);
