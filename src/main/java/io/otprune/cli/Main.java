@@ -74,7 +74,8 @@ public final class Main implements Runnable {
                 "device: " + io.otprune.train.Devices.describe(),
                 "native libraries: " + Versions.nativeCache() + " (set DJL_CACHE_DIR to move them)",
                 "CPU convolution check: " + io.otprune.model.ConvolutionGuard.summary(),
-                "host allocator: " + io.otprune.train.HostAllocator.apply()
+                "host allocator: " + io.otprune.train.HostAllocator.apply(),
+                "subnormal floats: " + io.otprune.train.Denormals.flushOnThisThread()
             };
         }
     }

@@ -1,22 +1,17 @@
 package io.otprune.model;
 
 import com.sun.jna.Function;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
-import java.nio.file.Path;
+import io.otprune.util.LibTorchEntryPoints;
 
 /**
  * PyTorch's process-wide "use oneDNN for CPU convolutions" flag ({@code torch.backends.mkldnn.enabled} in Python),
- * reached through libtorch's own C++ entry points: DJL has no call for it. With the flag off PyTorch runs its own
- * convolution kernels (im2col and a matrix product), which are right where oneDNN's are not (see
- * {@link ConvolutionGuard}), and slower.
- *
- * <p>The entry points are looked up by their mangled names in the libtorch_cpu that DJL loaded (the Itanium C++ ABI of
- * Linux and macOS: a member function takes {@code this} as its first argument). Where they are missing (another
- * libtorch, Windows) {@link #open()} returns null and callers keep to what they did without it.
+ * reached through libtorch's own C++ entry points ({@link LibTorchEntryPoints}): DJL has no call for it. With the flag
+ * off PyTorch runs its own convolution kernels (im2col and a matrix product), which are right where oneDNN's are not
+ * (see {@link ConvolutionGuard}), and slower. Where the entry points are missing {@link #open()} returns null and
+ * callers keep to what they did without it.
  */
 final class OneDnnSwitch {
-    private static final String CONTEXT = "_ZN2at13globalContextEv";
     private static final String SET = "_ZN2at7Context20setUserEnabledMkldnnEb";
     private static final String GET = "_ZNK2at7Context17userEnabledMkldnnEv";
     private static final String SET_NNPACK = "_ZN2at7Context20setUserEnabledNNPACKEb";
@@ -35,22 +30,22 @@ final class OneDnnSwitch {
 
     /** The switch of the loaded engine, or null where it cannot be reached. */
     static OneDnnSwitch open() {
+        LibTorchEntryPoints torch = LibTorchEntryPoints.open();
+        if (torch == null) {
+            return null;
+        }
         try {
-            ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch first
-            Path lib = Path.of(ai.djl.pytorch.jni.LibUtils.getLibtorchPath()).resolve(System.mapLibraryName("torch_cpu"));
-            NativeLibrary torch = NativeLibrary.getInstance(lib.toString());
-            Pointer ctx = torch.getFunction(CONTEXT).invokePointer(new Object[0]);
-            OneDnnSwitch s = new OneDnnSwitch(ctx, torch.getFunction(SET), torch.getFunction(GET),
-                    torch.getFunction(SET_NNPACK));
+            OneDnnSwitch s = new OneDnnSwitch(torch.context(), torch.function(SET), torch.function(GET),
+                    torch.function(SET_NNPACK));
             s.enabled(); // the getter must answer before the setter is trusted
-            return ctx == null ? null : s;
+            return s;
         } catch (LinkageError | RuntimeException e) {
             return null;
         }
     }
 
     boolean enabled() {
-        return (get.invokeInt(new Object[] {context}) & 0xFF) != 0; // a C++ bool: the low byte only
+        return LibTorchEntryPoints.cppBool(get.invokeInt(new Object[] {context}));
     }
 
     /**

@@ -21,11 +21,13 @@ public final class Devices {
 
     /**
      * The device a name means. Resolving CPU work also runs the convolution check ({@link io.otprune.model.ConvolutionGuard}) and prints its warning to
-     * stderr, so every command and run that computes says when the CPU's convolutions are wrong; and it sets the
-     * host allocator's thresholds ({@link HostAllocator}) before the run's first arrays.
+     * stderr, so every command and run that computes says when the CPU's convolutions are wrong; it sets the
+     * host allocator's thresholds ({@link HostAllocator}) before the run's first arrays; and it flushes subnormal floats
+     * on the calling thread ({@link Denormals}), which is the thread that computes next.
      */
     public static Device resolve(String name) {
         HostAllocator.apply();
+        Denormals.flushOnThisThread();
         Device d = resolveName(name);
         if ("cpu".equals(d.getDeviceType())) {
             String problem = io.otprune.model.ConvolutionGuard.problem();

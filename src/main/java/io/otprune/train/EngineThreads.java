@@ -48,9 +48,10 @@ public final class EngineThreads {
                 ? " (small network: under " + SMALL_NETWORK_MACS + " multiply-adds a sample)" : " (engine default)");
     }
 
-    /** {@link #applyFor}, said as the run's log says it. */
+    /** {@link #applyFor}, said as the run's log says it, with how this thread treats subnormal floats ({@link Denormals}). */
     public static RunEvent.Message applyForRun(long macsPerSample, Device device) {
-        return new RunEvent.Message("info", "CPU threads: " + applyFor(macsPerSample, device));
+        return new RunEvent.Message("info", "CPU threads: " + applyFor(macsPerSample, device) + "; subnormal floats "
+                + Denormals.flushOnThisThread());
     }
 
     /**
