@@ -44,8 +44,9 @@ if [[ $step == quality ]]; then
   # process at a time. --force keeps finished runs, so an interrupted protocol continues where it stopped.
   # QUALITY_PRUNE_EPOCHS / QUALITY_FT_EPOCHS (default 3 + 2, the epochs of the lenet5 goals); run it again with one
   # more prune epoch (and another QUALITY_OUT) to show that the ranking no longer changes. Estimates here: lenet5
-  # ~2.5 min a run, mlp ~0.2-0.3 min (session 9), vgg-small 7-12 min (session 18, with the
-  # convolution guard: docs/benchmarks.md §12), resnet20 not yet timed under the guard.
+  # ~1-2.5 min a run, mlp ~0.2-0.3 min (session 9), vgg-small 7-12 min (session 18, with the
+  # convolution guard: docs/benchmarks.md §12), resnet20's channels ~10 min (session 19, an Intel Xeon, subnormals
+  # flushed).
   P=${QUALITY_PRUNE_EPOCHS:-3}; F=${QUALITY_FT_EPOCHS:-2}; Q=${QUALITY_OUT:-$R/quality-$P+$F}; S=${QUALITY_SEEDS:-1,2,3}
   E="--seeds $S --data fashion-mnist --prune-epochs $P --finetune-epochs $F --force"
   $J sweep --models sample-models/lenet5-fmnist,sample-models/mlp-300-100-fmnist --methods dtp,gmp,magnitude \
