@@ -40,7 +40,7 @@ public final class Denormals {
         return state;
     }
 
-    /** What the last thread to set it did, in words (for {@code --version}). */
+    /** What the last thread to set it got, in words, without setting it on this thread. */
     public static String describe() {
         return state;
     }
