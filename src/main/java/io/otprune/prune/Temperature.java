@@ -17,6 +17,14 @@ package io.otprune.prune;
  */
 public final class Temperature {
     static final double TARGET_SHARPNESS = 0.995;
+    /** Where the target sharpness starts to rise, as a fraction of the prune steps. */
+    static final double RAMP_START = 0.1;
+    /**
+     * Where it reaches {@link #TARGET_SHARPNESS}: 0.8 by default. Experimental, for the ablation in
+     * docs/benchmarks.md §12 (session 22): {@code -Dotprune.sharpnessRampEnd=0.5} hardens the masks earlier, while
+     * the weights' learning rate (cosine over the prune phase) is still large enough to adapt to them.
+     */
+    static final double RAMP_END = rampEnd(System.getProperty("otprune.sharpnessRampEnd"));
 
     private final PruneConfig.TemperatureMode mode;
     private final double eps0;
@@ -29,7 +37,8 @@ public final class Temperature {
         this.mode = mode;
         this.eps0 = eps0;
         this.totalSteps = Math.max(1, totalSteps);
-        this.eta = 12.0 / this.totalSteps;
+        // ε may fall by up to e^8.4 over the ramp whatever its length (12 per prune phase over the default 0.7)
+        this.eta = (RAMP_END == 0.8 ? 12.0 : 8.4 / (RAMP_END - RAMP_START)) / this.totalSteps;
         this.eps = eps0;
     }
 
@@ -51,7 +60,7 @@ public final class Temperature {
     /** The sharpness auto mode aims at after {@code step} of the prune steps. */
     public double targetSharpness(int step) {
         double start = Double.isNaN(startSharpness) ? 0 : startSharpness;
-        double f = ((double) step / totalSteps - 0.1) / 0.7;
+        double f = ((double) step / totalSteps - RAMP_START) / (RAMP_END == 0.8 ? 0.7 : RAMP_END - RAMP_START);
         f = Math.min(1, Math.max(0, f));
         return start + (TARGET_SHARPNESS - start) * f;
     }
@@ -77,5 +86,16 @@ public final class Temperature {
         if (sharpness < targetSharpness(step)) {
             eps *= Math.exp(-eta * stepsSinceMeasure);
         }
+    }
+
+    static double rampEnd(String property) {
+        if (property == null || property.isBlank()) {
+            return 0.8;
+        }
+        double end = Double.parseDouble(property.trim());
+        if (!(end > RAMP_START && end <= 1)) {
+            throw new IllegalArgumentException("otprune.sharpnessRampEnd must be in (" + RAMP_START + ", 1], got " + end);
+        }
+        return end;
     }
 }
