@@ -25,6 +25,8 @@ public final class Temperature {
      * the weights' learning rate (cosine over the prune phase) is still large enough to adapt to them.
      */
     static final double RAMP_END = rampEnd(System.getProperty("otprune.sharpnessRampEnd"));
+    /** The ramp's length; the default written as 0.7 exactly, so default runs stay bit for bit as before. */
+    private static final double RAMP_LENGTH = RAMP_END == 0.8 ? 0.7 : RAMP_END - RAMP_START;
 
     private final PruneConfig.TemperatureMode mode;
     private final double eps0;
@@ -38,7 +40,7 @@ public final class Temperature {
         this.eps0 = eps0;
         this.totalSteps = Math.max(1, totalSteps);
         // ε may fall by up to e^8.4 over the ramp whatever its length (12 per prune phase over the default 0.7)
-        this.eta = (RAMP_END == 0.8 ? 12.0 : 8.4 / (RAMP_END - RAMP_START)) / this.totalSteps;
+        this.eta = 12.0 * (0.7 / RAMP_LENGTH) / this.totalSteps;
         this.eps = eps0;
     }
 
@@ -60,7 +62,7 @@ public final class Temperature {
     /** The sharpness auto mode aims at after {@code step} of the prune steps. */
     public double targetSharpness(int step) {
         double start = Double.isNaN(startSharpness) ? 0 : startSharpness;
-        double f = ((double) step / totalSteps - RAMP_START) / (RAMP_END == 0.8 ? 0.7 : RAMP_END - RAMP_START);
+        double f = ((double) step / totalSteps - RAMP_START) / RAMP_LENGTH;
         f = Math.min(1, Math.max(0, f));
         return start + (TARGET_SHARPNESS - start) * f;
     }
