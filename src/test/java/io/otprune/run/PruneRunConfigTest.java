@@ -33,17 +33,14 @@ class PruneRunConfigTest {
             PruneConfig pc = PruneConfig.builder().granularity(g).sparsity(0.5).build();
             assertThat(pc.tauGradient()).as("%s", g).isEqualTo(PruneConfig.TauGradient.defaultFor(g));
         }
-        assertThat(PruneConfig.TauGradient.defaultFor(PruneConfig.Granularity.STRUCTURED))
-                .isEqualTo(PruneConfig.TauGradient.FIXED);
-        // the CLI's help text (a constant, for the annotations) says what the rule does
-        PruneConfig.TauGradient weights = PruneConfig.TauGradient.defaultFor(PruneConfig.Granularity.UNSTRUCTURED);
-        assertThat(PruneConfig.TauGradient.defaultFor(PruneConfig.Granularity.DEPTH)).isEqualTo(weights);
-        assertThat(PruneConfig.TAU_GRADIENT_DEFAULT_TEXT).isEqualTo(PruneConfig.word(weights)
-                + " for unstructured and depth, " + PruneConfig.word(PruneConfig.TauGradient.defaultFor(
-                        PruneConfig.Granularity.STRUCTURED)) + " for structured");
+        // implicit for every granularity since session 23 (docs/benchmarks.md §12); the CLI's help text says so
+        for (PruneConfig.Granularity g : PruneConfig.Granularity.values()) {
+            assertThat(PruneConfig.TauGradient.defaultFor(g)).as("%s", g).isEqualTo(PruneConfig.TauGradient.IMPLICIT);
+        }
+        assertThat(PruneConfig.TAU_GRADIENT_DEFAULT_TEXT).isEqualTo(PruneConfig.word(PruneConfig.TauGradient.IMPLICIT));
         // a word given wins over the default; null (the CLI without the option) is the default
-        assertThat(PruneConfig.builder().granularity("structured").tauGradient("implicit").build().tauGradient())
-                .isEqualTo(PruneConfig.TauGradient.IMPLICIT);
+        assertThat(PruneConfig.builder().granularity("structured").tauGradient("fixed").build().tauGradient())
+                .isEqualTo(PruneConfig.TauGradient.FIXED);
         assertThat(PruneConfig.builder().tauGradient((String) null).build().tauGradient())
                 .isEqualTo(PruneConfig.TauGradient.IMPLICIT);
     }
