@@ -25,8 +25,9 @@ public final class Temperature {
      * the weights' learning rate (cosine over the prune phase) is still large enough to adapt to them.
      */
     static final double RAMP_END = rampEnd(System.getProperty("otprune.sharpnessRampEnd"));
-    /** The ramp's length; the default written as 0.7 exactly, so default runs stay bit for bit as before. */
-    private static final double RAMP_LENGTH = RAMP_END == 0.8 ? 0.7 : RAMP_END - RAMP_START;
+    /** The default ramp's length, written as 0.7 exactly (0.8 − 0.1 is not), so default runs stay bit for bit. */
+    private static final double DEFAULT_RAMP_LENGTH = 0.7;
+    private static final double RAMP_LENGTH = RAMP_END == 0.8 ? DEFAULT_RAMP_LENGTH : RAMP_END - RAMP_START;
 
     private final PruneConfig.TemperatureMode mode;
     private final double eps0;
@@ -39,8 +40,8 @@ public final class Temperature {
         this.mode = mode;
         this.eps0 = eps0;
         this.totalSteps = Math.max(1, totalSteps);
-        // ε may fall by up to e^8.4 over the ramp whatever its length (12 per prune phase over the default 0.7)
-        this.eta = 12.0 * (0.7 / RAMP_LENGTH) / this.totalSteps;
+        // ε may fall by up to e^8.4 over the ramp whatever its length (12 per prune phase over the default ramp)
+        this.eta = 12.0 * (DEFAULT_RAMP_LENGTH / RAMP_LENGTH) / this.totalSteps;
         this.eps = eps0;
     }
 
