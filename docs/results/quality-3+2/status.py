@@ -1,0 +1,91 @@
+"""Issue 17's status table (docs/benchmarks.md §12, "Where the issue stands"): every protocol cell, today's defaults.
+
+Reads the runs' summary.json files under this folder and prints one markdown row per cell: final accuracy as mean ±
+sample standard deviation over seeds 1-3, DTP against the best other method, and whether the difference exceeds the
+two standard deviations together (the rule of SeedStats.separatedFrom in the workbench).
+
+Run: python3 docs/results/quality-3+2/status.py
+"""
+import json
+import os
+import statistics
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OTHERS = ('gmp', 'magnitude', 'cpot')
+
+
+def accuracies(folder, model, method, sparsity):
+    """Final accuracy in percent of each seed's run that exists."""
+    out = []
+    for seed in (1, 2, 3):
+        path = os.path.join(HERE, folder, f'{model}-fmnist-{method}-{sparsity}-s{seed}', 'summary.json')
+        if os.path.exists(path):
+            with open(path) as f:
+                out.append(100 * json.load(f)['finalAccuracy'])
+    return out
+
+
+def stats(values):
+    """(mean, sample std, n), or None without runs."""
+    if not values:
+        return None
+    return statistics.mean(values), statistics.stdev(values) if len(values) > 1 else 0.0, len(values)
+
+
+def shown(s, best):
+    if s is None:
+        return ''
+    text = f'{s[0]:.2f} ± {s[1]:.2f}' if s[2] > 1 else f'{s[0]:.2f}'
+    if s[2] < 3:
+        text += f' ({s[2]} seeds)'
+    return f'**{text}**' if best else text
+
+
+def cells():
+    """(label, model, sparsity, {method: folder}, where the raw runs are)."""
+    weights = ('dtp', 'gmp', 'magnitude')
+    for sp in ('0.95', '0.98', '0.99'):
+        # 0.95 ran under the convolution guard on the Zen 5 (session 18); 0.98 and 0.99 on the Intel Xeon (session 19)
+        folder = 'unstructured-guarded' if sp == '0.95' else 'unstructured-intel'
+        yield f'lenet5 weights {sp}', 'lenet5', sp, dict.fromkeys(weights, folder), f'`{folder}/`'
+    for sp in ('0.95', '0.98', '0.99'):
+        folder = 'unstructured-mlp-one-thread'
+        yield f'mlp-300-100 weights {sp}', 'mlp-300-100', sp, dict.fromkeys(weights, folder), f'`{folder}/`'
+    for model in ('vgg-small', 'resnet20'):
+        for budget, word, sparsities in (('params', 'params', ('0.7', '0.8', '0.9')), ('flops', 'FLOPs', ('0.5', '0.7'))):
+            for sp in sparsities:
+                # dtp's runs with τ implicit (the channels' default since session 23) sit in their own folder
+                folders = {'dtp': f'channels-{budget}-tau-implicit', **dict.fromkeys(OTHERS, f'channels-{budget}')}
+                yield (f'{model} channels {round(float(sp) * 100)}% {word}', model, sp, folders,
+                       f'`channels-{budget}-tau-implicit/` (dtp), `channels-{budget}/`')
+    for sp in ('0.34', '0.5', '0.67'):
+        folders = {'dtp': 'blocks-budget-gradient', 'gmp': 'blocks', 'magnitude': 'blocks'}
+        yield f'resnet20 blocks, count {sp}', 'resnet20', sp, folders, '`blocks-budget-gradient/` (dtp), `blocks/`'
+
+
+def main():
+    print('| cell | dtp | gmp | magnitude | cpot | dtp − best other | verdict | raw |')
+    print('|---|---:|---:|---:|---:|---:|---|---|')
+    for label, model, sp, folders, raw in cells():
+        s = {m: stats(accuracies(folder, model, m, sp)) for m, folder in folders.items()}
+        ran = {m: v for m, v in s.items() if v}
+        top = max(ran, key=lambda m: ran[m][0]) if ran else None
+        columns = [shown(s.get(m), m == top) for m in ('dtp',) + OTHERS]
+        others = {m: v for m, v in ran.items() if m != 'dtp'}
+        if 'dtp' not in ran or not others:
+            print(f'| {label} | ' + ' | '.join(columns) + ' | | not run | |')
+            continue
+        best = max(others, key=lambda m: others[m][0])
+        d, b = ran['dtp'], others[best]
+        diff = d[0] - b[0]
+        if d[2] >= 2 and b[2] >= 2 and abs(diff) > d[1] + b[1]:
+            verdict = 'DTP leads' if diff > 0 else f'{best} leads'
+        else:
+            verdict = 'level'
+        if d[2] < 3 or b[2] < 3:
+            verdict += ' (so far)'
+        print(f'| {label} | ' + ' | '.join(columns) + f' | {diff:+.2f} ({best}) | {verdict} | {raw} |'.replace(' -', ' −'))
+
+
+if __name__ == '__main__':
+    main()
