@@ -62,7 +62,7 @@ public final class Main implements Runnable {
         return msg.replace('\n', ' ');
     }
 
-    /** Prints project, DJL, PyTorch and Java versions (loads the engine). */
+    /** Prints project, DJL, PyTorch and Java versions and the CPU (loads the engine). */
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
@@ -71,6 +71,7 @@ public final class Main implements Runnable {
                 "otprune " + v.get("project"),
                 "DJL " + v.get("djl") + ", PyTorch " + v.get("pytorch"),
                 "Java " + v.get("java") + " at " + System.getProperty("java.home"),
+                "CPU: " + v.get("cpu"),
                 "device: " + io.otprune.train.Devices.describe(),
                 "native libraries: " + Versions.nativeCache() + " (set DJL_CACHE_DIR to move them)",
                 "CPU convolution check: " + io.otprune.model.ConvolutionGuard.summary(),

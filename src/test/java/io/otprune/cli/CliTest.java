@@ -37,7 +37,8 @@ class CliTest {
     void versionNamesTheStack() {
         Result r = run("--version");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("otprune").contains("DJL 0.35.1").contains("PyTorch 2.7.1").contains("Java 17");
+        assertThat(r.out()).contains("otprune").contains("DJL 0.35.1").contains("PyTorch 2.7.1").contains("Java 17")
+                .contains("CPU: ");
     }
 
     @Test
