@@ -37,7 +37,7 @@ def shown(s, best):
         return ''
     text = f'{s[0]:.2f} ± {s[1]:.2f}' if s[2] > 1 else f'{s[0]:.2f}'
     if s[2] < 3:
-        text += f' ({s[2]} seeds)'
+        text += f' ({s[2]} seed{"s" if s[2] > 1 else ""})'
     return f'**{text}**' if best else text
 
 
