@@ -1,11 +1,13 @@
 """Issue 17's status table (docs/benchmarks.md §12, "Where the issue stands"): every protocol cell, today's defaults.
 
-Reads the runs' summary.json files under this folder and prints one markdown row per cell: final accuracy as mean ±
+Reads the runs' summary.json files under this folder (or, for a run whose folder was lost before it was committed,
+its row in the folder's results.csv, which the sweep wrote from that summary) and prints one markdown row per cell: final accuracy as mean ±
 sample standard deviation over seeds 1-3, DTP against the best other method, and whether the difference exceeds the
 two standard deviations together (the rule of SeedStats.separatedFrom in the workbench).
 
 Run: python3 docs/results/quality-3+2/status.py
 """
+import csv
 import json
 import os
 import statistics
@@ -14,14 +16,27 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OTHERS = ('gmp', 'magnitude', 'cpot')
 
 
+def table_rows(folder):
+    """The folder's results.csv as {(model, method, sparsity, seed): final accuracy}."""
+    path = os.path.join(HERE, folder, 'results.csv')
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return {(r['model'], r['method'], r['targetSparsity'], int(r['seed'])): float(r['finalAccuracy'])
+                for r in csv.DictReader(f)}
+
+
 def accuracies(folder, model, method, sparsity):
     """Final accuracy in percent of each seed's run that exists."""
     out = []
+    rows = table_rows(folder)
     for seed in (1, 2, 3):
         path = os.path.join(HERE, folder, f'{model}-fmnist-{method}-{sparsity}-s{seed}', 'summary.json')
         if os.path.exists(path):
             with open(path) as f:
                 out.append(100 * json.load(f)['finalAccuracy'])
+        elif (model, method, sparsity, seed) in rows:
+            out.append(100 * rows[model, method, sparsity, seed])
     return out
 
 
@@ -56,8 +71,11 @@ def cells():
             for sp in sparsities:
                 # dtp's runs with τ implicit (the channels' default since session 23) sit in their own folder
                 folders = {'dtp': f'channels-{budget}-tau-implicit', **dict.fromkeys(OTHERS, f'channels-{budget}')}
-                yield (f'{model} channels {round(float(sp) * 100)}% {word}', model, sp, folders,
-                       f'`channels-{budget}-tau-implicit/` (dtp), `channels-{budget}/`')
+                raw = f'`channels-{budget}-tau-implicit/` (dtp), `channels-{budget}/`'
+                if (model, budget, sp) == ('resnet20', 'flops', '0.7'):
+                    # session 25 ran this whole cell on the AMD Zen 5, after τ implicit became the default
+                    folders, raw = dict.fromkeys(('dtp',) + OTHERS, 'channels-flops-zen5'), '`channels-flops-zen5/`'
+                yield f'{model} channels {round(float(sp) * 100)}% {word}', model, sp, folders, raw
     for sp in ('0.34', '0.5', '0.67'):
         folders = {'dtp': 'blocks-budget-gradient', 'gmp': 'blocks', 'magnitude': 'blocks'}
         yield f'resnet20 blocks, count {sp}', 'resnet20', sp, folders, '`blocks-budget-gradient/` (dtp), `blocks/`'
