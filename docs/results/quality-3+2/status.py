@@ -1,9 +1,9 @@
 """Issue 17's status table (docs/benchmarks.md §12, "Where the issue stands"): every protocol cell, today's defaults.
 
-Reads the runs' summary.json files under this folder (or, for a run whose folder was lost before it was committed,
-its row in the folder's results.csv, which the sweep wrote from that summary) and prints one markdown row per cell: final accuracy as mean ±
-sample standard deviation over seeds 1-3, DTP against the best other method, and whether the difference exceeds the
-two standard deviations together (the rule of SeedStats.separatedFrom in the workbench).
+Reads the runs' summary.json files under this folder (or, for a run whose folder was lost before it was
+committed, its row in the folder's results.csv, which the sweep wrote from that summary) and prints one markdown row
+per cell: final accuracy as mean ± sample standard deviation over seeds 1-3, DTP against the best other method, and
+whether the difference exceeds the two standard deviations together (the rule of SeedStats.separatedFrom).
 
 Run: python3 docs/results/quality-3+2/status.py
 """
