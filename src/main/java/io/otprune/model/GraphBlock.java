@@ -14,13 +14,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
  * The one DJL block that runs any {@link Graph}: a child block per node with parameters (named after the node), the
  * nodes evaluated in topological order, each output dropped after its last reader ran. Pruning attaches to nodes:
- * a gate transforms a node's output (channel masks, block gates), a probe watches a node's input (activation
- * statistics); weight masks sit on the {@link PrunableLayer} blocks themselves.
+ * a gate transforms a node's output (block gates), a channel scale multiplies its output channels (channel masks;
+ * the op computes it, {@link Op#forwardScaled}), a probe watches a node's input (activation statistics); weight masks
+ * sit on the {@link PrunableLayer} blocks themselves.
  */
 public final class GraphBlock extends AbstractBlock {
     private static final byte VERSION = 1;
@@ -31,6 +33,7 @@ public final class GraphBlock extends AbstractBlock {
     private final int[] lastUse;
     private final int outputIndex;
     private final UnaryOperator<NDArray>[] gates;
+    private final Function<NDManager, NDArray>[] scales;
     private final Consumer<NDArray>[] probes;
     private final Map<String, Integer> index = new HashMap<>();
 
@@ -44,6 +47,7 @@ public final class GraphBlock extends AbstractBlock {
         inputIndex = new int[n][];
         lastUse = new int[n + 1];
         gates = new UnaryOperator[n];
+        scales = new Function[n];
         probes = new Consumer[n];
         index.put(Graph.INPUT, n); // the input's slot is the last one
         for (int i = 0; i < n; i++) {
@@ -77,6 +81,15 @@ public final class GraphBlock extends AbstractBlock {
         gates[slot(node)] = gate;
     }
 
+    /**
+     * Sets (null: removes) the channel scale of a node's output: a vector of its output channels, made at each
+     * forward pass from that pass's manager (the manager of the node's input; a null vector then means none), which
+     * the node's op applies ({@link Op#forwardScaled}).
+     */
+    public void setChannelScale(String node, Function<NDManager, NDArray> scale) {
+        scales[slot(node)] = scale;
+    }
+
     /** Sets a probe that receives a node's first input on every forward pass (null: none). */
     public void setProbe(String node, Consumer<NDArray> probe) {
         probes[slot(node)] = probe;
@@ -104,7 +117,9 @@ public final class GraphBlock extends AbstractBlock {
             if (probes[i] != null) {
                 probes[i].accept(in.get(0));
             }
-            NDArray y = nodes.get(i).op().forward(blocks[i], ps, in, training);
+            NDArray scale = scales[i] == null ? null : scales[i].apply(in.get(0).getManager());
+            NDArray y = scale == null ? nodes.get(i).op().forward(blocks[i], ps, in, training)
+                    : nodes.get(i).op().forwardScaled(blocks[i], ps, in, training, scale);
             values[i] = gates[i] == null ? y : gates[i].apply(y);
             for (int j : inputIndex[i]) {
                 if (lastUse[j] == i) {

@@ -146,13 +146,14 @@ public final class Network {
         }
     }
 
-    /** Removes every weight mask, gate and probe. */
+    /** Removes every weight mask, gate, channel scale and probe. */
     public void clearMasks() {
         for (PrunableLayer l : layers) {
             l.setWeightMask(null);
         }
         for (Node n : graph.nodes()) {
             block.setGate(n.name(), null);
+            block.setChannelScale(n.name(), null);
             block.setProbe(n.name(), null);
         }
     }

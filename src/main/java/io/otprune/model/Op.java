@@ -1,8 +1,10 @@
 package io.otprune.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -58,6 +60,23 @@ public interface Op {
 
     /** Runs the op; {@code block} is what {@link #newBlock} made (or null). */
     NDArray forward(Block block, ParameterStore ps, List<NDArray> in, boolean training);
+
+    /**
+     * Runs the op with each output channel (dimension 1) multiplied by {@code scale}, shape (channels): what a channel
+     * gate computes. Here the product of the output with the scale; an op whose output is affine per channel folds
+     * the scale into its own parameters instead ({@link Ops.BatchNorm}), which spares the full-size product and its
+     * backward pass.
+     */
+    default NDArray forwardScaled(Block block, ParameterStore ps, List<NDArray> in, boolean training, NDArray scale) {
+        NDArray y = forward(block, ps, in, training);
+        long[] shape = new long[y.getShape().dimension()];
+        Arrays.fill(shape, 1);
+        shape[1] = scale.getShape().get(0);
+        // the activation first: the product belongs to the step's manager (engine trap 2), and so does the view
+        NDArray s = scale.reshape(new Shape(shape));
+        s.attach(y.getManager());
+        return y.mul(s);
+    }
 
     /** Whether a zero input channel gives a zero output channel (false where a bias, shift or σ(0)=½ comes in). */
     default boolean preservesZero() {

@@ -146,6 +146,9 @@ public final class Ops {
 
     /** Batch normalisation over channels (axis 1): gamma, beta and running mean and variance (momentum 0.9). */
     public record BatchNorm(int channels, float eps) implements Op {
+        /** The running statistics' momentum (DJL's convention: the old value's weight). */
+        private static final float MOMENTUM = 0.9f;
+
         @Override public String type() { return "batch-norm"; }
 
         @Override
@@ -161,12 +164,33 @@ public final class Ops {
 
         @Override
         public Block newBlock(String name) {
-            return ai.djl.nn.norm.BatchNorm.builder().optMomentum(0.9f).optEpsilon(eps).build();
+            return ai.djl.nn.norm.BatchNorm.builder().optMomentum(MOMENTUM).optEpsilon(eps).build();
         }
 
         @Override
         public NDArray forward(Block block, ParameterStore ps, List<NDArray> x, boolean training) {
             return block.forward(ps, new NDList(x.get(0)), training).singletonOrThrow();
+        }
+
+        /**
+         * m·(γ·x̂ + β) = (m·γ)·x̂ + m·β: the gate scales the affine terms, an array of {@code channels}, and the
+         * output and its gradients are those of the product with the output, without that full-size product and its
+         * backward pass (which were most of what a DTP channel step added on resnet20, docs/benchmarks.md §12). The
+         * running statistics see x only, as before; same call as DJL's BatchNorm block makes.
+         */
+        @Override
+        public NDArray forwardScaled(Block block, ParameterStore ps, List<NDArray> x, boolean training, NDArray scale) {
+            NDArray in = x.get(0);
+            var p = block.getDirectParameters();
+            NDArray gamma = ps.getValue(p.get("gamma"), in.getDevice(), training);
+            NDArray beta = ps.getValue(p.get("beta"), in.getDevice(), training);
+            // the scale first: the products belong to its manager, the step's, not the model's (engine trap 2)
+            NDArray g = scale.mul(gamma), b = scale.mul(beta);
+            g.attach(in.getManager());
+            b.attach(in.getManager());
+            return ai.djl.nn.norm.BatchNorm.batchNorm(in, ps.getValue(p.get("runningMean"), in.getDevice(), training),
+                    ps.getValue(p.get("runningVar"), in.getDevice(), training), g, b, 1, MOMENTUM, eps, training)
+                    .singletonOrThrow();
         }
 
         @Override public boolean preservesZero() { return false; }

@@ -3,6 +3,7 @@ package io.otprune.prune;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.otprune.model.Graph;
 import io.otprune.model.Network;
@@ -252,46 +253,46 @@ public final class ChannelGraph {
         }
     }
 
-    /** Puts a gate on every gate node; each multiplies the node's output by its spaces' current masks. */
+    /**
+     * Puts a channel scale on every gate node: each multiplies the node's output channels by its spaces' current
+     * masks (at a BN output the BN's affine terms take it, {@link io.otprune.model.Op#forwardScaled}).
+     */
     void installGates() {
         for (String node : gateNodes.keySet()) {
             List<Segment> segs = segments.get(node);
-            net.block().setGate(node, y -> gate(y, segs));
+            net.block().setChannelScale(node, pass -> scale(segs, pass));
         }
     }
 
-    private NDArray gate(NDArray y, List<Segment> segs) {
-        NDArray m;
+    /**
+     * The current masks of a node's output channels, one value per channel or feature, or null where none is set.
+     * What this makes belongs to {@code pass}, the forward pass's manager: hard masks live in the run's manager, and
+     * arrays made from them each step would otherwise stay there until the run ends (engine trap 2).
+     */
+    private NDArray scale(List<Segment> segs, NDManager pass) {
         if (segs.size() == 1) {
-            m = masks.get(spaces.get(segs.get(0).space()));
-            if (m == null) {
-                return y;
-            }
-            if (segs.get(0).featuresPerChannel() > 1) {
-                m = m.repeat(segs.get(0).featuresPerChannel());
-            }
-        } else {
-            boolean any = false;
-            NDList parts = new NDList();
-            for (Segment s : segs) {
-                Space space = spaces.get(s.space());
-                NDArray part = masks.get(space);
-                any |= part != null;
-                if (part == null) {
-                    part = y.getManager().ones(new Shape(space.size()));
-                }
-                parts.add(s.featuresPerChannel() > 1 ? part.repeat(s.featuresPerChannel()) : part);
-            }
-            if (!any) {
-                return y;
-            }
-            m = NDArrays.concat(parts, 0);
+            NDArray m = masks.get(spaces.get(segs.get(0).space()));
+            return m == null || segs.get(0).featuresPerChannel() == 1 ? m
+                    : owned(m.repeat(segs.get(0).featuresPerChannel()), pass);
         }
-        long[] shape = new long[y.getShape().dimension()];
-        Arrays.fill(shape, 1);
-        shape[1] = m.getShape().get(0);
-        // the activation first: the product belongs to the step's manager (engine trap 2)
-        return y.mul(m.reshape(new Shape(shape)));
+        if (segs.stream().noneMatch(s -> masks.get(spaces.get(s.space())) != null)) {
+            return null;
+        }
+        NDList parts = new NDList();
+        for (Segment s : segs) {
+            Space space = spaces.get(s.space());
+            NDArray part = masks.get(space);
+            if (part == null) {
+                part = pass.ones(new Shape(space.size()));
+            }
+            parts.add(s.featuresPerChannel() > 1 ? owned(part.repeat(s.featuresPerChannel()), pass) : part);
+        }
+        return owned(NDArrays.concat(parts, 0), pass);
+    }
+
+    private static NDArray owned(NDArray a, NDManager pass) {
+        a.attach(pass);
+        return a;
     }
 
     // ---- counting and compaction -------------------------------------------------------------------------------
