@@ -174,9 +174,9 @@ public final class Ops {
 
         /**
          * m·(γ·x̂ + β) = (m·γ)·x̂ + m·β: the gate scales the affine terms, an array of {@code channels}, and the
-         * output and its gradients are those of the product with the output, without that full-size product and its
-         * backward pass (which were most of what a DTP channel step added on resnet20, docs/benchmarks.md §12). The
-         * running statistics see x only, as before; same call as DJL's BatchNorm block makes.
+         * output and its gradients are those of the product with the output, without that full-size product and
+         * its backward pass (which were most of what a DTP channel step added on resnet20, docs/benchmarks.md §12).
+         * The running statistics see x only, as before; same call as DJL's BatchNorm block makes.
          */
         @Override
         public NDArray forwardScaled(Block block, ParameterStore ps, List<NDArray> x, boolean training, NDArray scale) {
@@ -184,7 +184,8 @@ public final class Ops {
             var p = block.getDirectParameters();
             NDArray gamma = ps.getValue(p.get("gamma"), in.getDevice(), training);
             NDArray beta = ps.getValue(p.get("beta"), in.getDevice(), training);
-            // the scale first: the products belong to its manager, the step's, not the model's (engine trap 2)
+            // the products go to the pass's manager: never the model's (parameter first) nor the run's (a hard
+            // mask's), where each step's arrays would stay until those close (engine trap 2)
             NDArray g = scale.mul(gamma), b = scale.mul(beta);
             g.attach(in.getManager());
             b.attach(in.getManager());

@@ -6,8 +6,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The block of a conv or linear node: the weights the pruning engine masks. Per weight, a transform of the weight
- * tensor applied in the forward pass; per channel, scales sit on node outputs ({@link GraphBlock#setChannelScale}), chosen by
- * the channel tracing, since a gate in front of BatchNorm would be undone by its normalisation.
+ * tensor applied in the forward pass; per channel, scales sit on node outputs ({@link GraphBlock#setChannelScale}),
+ * chosen by the channel tracing, since a gate in front of BatchNorm would be undone by its normalisation.
  */
 public interface PrunableLayer {
     enum Kind { CONV, LINEAR }
