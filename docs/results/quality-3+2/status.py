@@ -73,8 +73,11 @@ def cells():
                 folders = {'dtp': f'channels-{budget}-tau-implicit', **dict.fromkeys(OTHERS, f'channels-{budget}')}
                 raw = f'`channels-{budget}-tau-implicit/` (dtp), `channels-{budget}/`'
                 if (model, budget, sp) == ('resnet20', 'flops', '0.7'):
-                    # session 25 ran this whole cell on the AMD Zen 5, after τ implicit became the default
-                    folders, raw = dict.fromkeys(('dtp',) + OTHERS, 'channels-flops-zen5'), '`channels-flops-zen5/`'
+                    # the AMD Zen 5: session 25 ran the whole cell; sessions 26-27 ran dtp, gmp and magnitude again
+                    # with channel masks folded into the BatchNorms (exact, rounding differently); cpot from session 25
+                    folders = {**dict.fromkeys(('dtp', 'gmp', 'magnitude'), 'channels-flops-zen5-bn-scale'),
+                               'cpot': 'channels-flops-zen5'}
+                    raw = '`channels-flops-zen5-bn-scale/`, `channels-flops-zen5/` (cpot)'
                 yield f'{model} channels {round(float(sp) * 100)}% {word}', model, sp, folders, raw
     for sp in ('0.34', '0.5', '0.67'):
         folders = {'dtp': 'blocks-budget-gradient', 'gmp': 'blocks', 'magnitude': 'blocks'}
