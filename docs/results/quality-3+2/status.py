@@ -73,11 +73,12 @@ def cells():
                 folders = {'dtp': f'channels-{budget}-tau-implicit', **dict.fromkeys(OTHERS, f'channels-{budget}')}
                 raw = f'`channels-{budget}-tau-implicit/` (dtp), `channels-{budget}/`'
                 if (model, budget, sp) == ('resnet20', 'flops', '0.7'):
-                    # the AMD Zen 5: session 25 ran the whole cell; sessions 26-27 ran dtp, gmp and magnitude again
-                    # with channel masks folded into the BatchNorms (exact, rounding differently); cpot from session 25
-                    folders = {**dict.fromkeys(('dtp', 'gmp', 'magnitude'), 'channels-flops-zen5-bn-scale'),
-                               'cpot': 'channels-flops-zen5'}
-                    raw = '`channels-flops-zen5-bn-scale/`, `channels-flops-zen5/` (cpot)'
+                    # the AMD Zen 5: session 25 ran the whole cell; sessions 26-27 ran dtp again with its soft channel
+                    # masks folded into the BatchNorms (exact, rounding differently). The other methods enforce hard
+                    # masks in the weights, untouched by that change: their reruns there (gmp s1-s3, magnitude s1)
+                    # logged the same loss at every step and the same summary as session 25's
+                    folders = {'dtp': 'channels-flops-zen5-bn-scale', **dict.fromkeys(OTHERS, 'channels-flops-zen5')}
+                    raw = '`channels-flops-zen5-bn-scale/` (dtp), `channels-flops-zen5/`'
                 yield f'{model} channels {round(float(sp) * 100)}% {word}', model, sp, folders, raw
     for sp in ('0.34', '0.5', '0.67'):
         folders = {'dtp': 'blocks-budget-gradient', 'gmp': 'blocks', 'magnitude': 'blocks'}
