@@ -13,6 +13,10 @@ final class Progress {
                     + "%.0f samples/s  RSS %.0f MiB%n", ep.phase(), ep.epoch(), ep.epochs(), ep.trainLoss(),
                     100 * ep.trainAccuracy(), ep.testLoss(), 100 * ep.testAccuracy(), ep.seconds(),
                     ep.samplesPerSecond(), ep.rssMiB());
+            RunEvent.EpochTime t = ep.split();
+            System.out.printf("[%s]   split: data %.1f s, forward+backward %.1f s, update %.1f s, method %.1f s, "
+                    + "evaluation %.1f s%n", ep.phase(), t.data(), t.forwardBackward(), t.update(), t.method(),
+                    t.evaluation());
         } else if (e instanceof RunEvent.Phase p) {
             System.out.println("[" + p.phase() + "] " + p.detail());
         } else if (e instanceof RunEvent.Message m) {

@@ -45,7 +45,8 @@ public final class RunExport {
 
     /**
      * Writes the events of one type (e.g. "step", "epoch", "prune") from metrics.jsonl as CSV: one column per scalar
-     * field, in order of first appearance; list-valued fields are left out.
+     * field, in order of first appearance, a nested object's fields as {@code field.part} (an epoch's
+     * {@code split.method}); list-valued fields are left out.
      */
     public static void metricsCsv(Path metricsJsonl, String type, Path csv) throws IOException {
         List<JsonObject> rows = new ArrayList<>();
@@ -54,7 +55,7 @@ public final class RunExport {
             if (line.isBlank()) {
                 continue;
             }
-            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            JsonObject o = flat(JsonParser.parseString(line).getAsJsonObject());
             if (!o.has("type") || !o.get("type").getAsString().equals(type)) {
                 continue;
             }
@@ -76,5 +77,20 @@ public final class RunExport {
             sb.append(String.join(",", cells)).append('\n');
         }
         Files2.writeAtomically(csv, sb.toString());
+    }
+
+    /** The object with each nested object's fields lifted to the top as {@code field.part}. */
+    private static JsonObject flat(JsonObject o) {
+        JsonObject out = new JsonObject();
+        for (var e : o.entrySet()) {
+            if (e.getValue().isJsonObject()) {
+                for (var inner : flat(e.getValue().getAsJsonObject()).entrySet()) {
+                    out.add(e.getKey() + "." + inner.getKey(), inner.getValue());
+                }
+            } else {
+                out.add(e.getKey(), e.getValue());
+            }
+        }
+        return out;
     }
 }

@@ -18,11 +18,27 @@ public sealed interface RunEvent {
         @Override public String type() { return "step"; }
     }
 
-    /** End of an epoch: training means over the epoch, the test-set evaluation, and the process's resident memory. */
+    /**
+     * End of an epoch: training means over the epoch, the test-set evaluation, the process's resident memory, and
+     * where the epoch's {@code seconds} went ({@code split}; not "time", which metrics.jsonl gives every line).
+     */
     record Epoch(String phase, int epoch, int epochs, double trainLoss, double trainAccuracy, double testLoss,
-            double testAccuracy, double seconds, double samplesPerSecond, double rssMiB) implements RunEvent {
+            double testAccuracy, double seconds, double samplesPerSecond, double rssMiB, EpochTime split)
+            implements RunEvent {
         @Override public String type() { return "epoch"; }
     }
+
+    /**
+     * An epoch's seconds by part, summed over its steps: waiting for the next batch ({@code data}), the forward and
+     * backward pass with the method's masks on the graph ({@code forwardBackward}), the weights' optimizer update
+     * ({@code update}), the pruning method's own per-step work outside the graph ({@code method}: building the
+     * masks, updating scores, the transport solve, statistics and events), and the end-of-epoch test
+     * ({@code evaluation}). What a mask costs inside the forward and backward pass counts there, not in
+     * {@code method}. The parts are host clock readings around synchronous CPU work; on a GPU, whose kernels run
+     * asynchronously, their split is approximate (the loss read after backward waits for the device) though their
+     * sum is not. {@code seconds} minus their sum is the loop's own overhead (events, checks).
+     */
+    record EpochTime(double data, double forwardBackward, double update, double method, double evaluation) {}
 
     /** A run entered a phase (train, prune, harden, finetune, done). */
     record Phase(String phase, String detail) implements RunEvent {

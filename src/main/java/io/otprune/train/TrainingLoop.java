@@ -258,7 +258,16 @@ public final class TrainingLoop {
         long windowSamples;
         long windowStart = System.nanoTime();
 
+        long dataNanos;
+        long forwardBackwardNanos;
+        long updateNanos;
+        long methodNanos;
+
         void add(StepResult r) {
+            dataNanos += r.dataNanos();
+            forwardBackwardNanos += r.forwardBackwardNanos();
+            updateNanos += r.updateNanos();
+            methodNanos += r.methodNanos();
             loss += (double) r.loss() * r.samples();
             correct += r.correct();
             windowLoss += (double) r.loss() * r.samples();
@@ -288,13 +297,16 @@ public final class TrainingLoop {
         double trainLoss = tally.loss / train.count();
         double trainAcc = (double) tally.correct / train.count();
         control.checkpoint();
+        long evalStart = System.nanoTime();
         Evaluation t = test == null ? null : evaluate(net, manager, test, norm, hook);
+        RunEvent.EpochTime split = new RunEvent.EpochTime(tally.dataNanos / 1e9, tally.forwardBackwardNanos / 1e9,
+                tally.updateNanos / 1e9, tally.methodNanos / 1e9, (System.nanoTime() - evalStart) / 1e9);
         progress.lastLoss = trainLoss;
         progress.lastAcc = trainAcc;
         progress.lastTest = t;
         events.accept(new RunEvent.Epoch(phase, epoch, config.epochs(), trainLoss, trainAcc,
                 t == null ? Double.NaN : t.loss(), t == null ? Double.NaN : t.accuracy(),
-                (System.nanoTime() - epochStart) / 1e9, train.count() / trainSecs, ProcessMemory.rssMiB()));
+                (System.nanoTime() - epochStart) / 1e9, train.count() / trainSecs, ProcessMemory.rssMiB(), split));
         hook.afterEpoch(epoch);
         epochEnd.epochDone(epoch, config.epochs(), st -> {
             optimizer.save(st, "opt.", id -> nameOf.getOrDefault(id, id));
@@ -308,8 +320,12 @@ public final class TrainingLoop {
         });
     }
 
-    /** What one training step reports: its mean loss, its correct predictions and its batch size. */
-    private record StepResult(float loss, long correct, int samples) {}
+    /**
+     * What one training step reports: its mean loss, its correct predictions, its batch size and the nanoseconds of
+     * its parts ({@link RunEvent.EpochTime}).
+     */
+    private record StepResult(float loss, long correct, int samples, long dataNanos, long forwardBackwardNanos,
+            long updateNanos, long methodNanos) {}
 
     /**
      * One step in its own manager: the next batch, forward and backward with the hook's masks on the graph, a
@@ -319,21 +335,27 @@ public final class TrainingLoop {
             ResumableOptimizer optimizer, Tracker lrTracker, int epoch, int b, int globalStep)
             throws RunCancelledException, DivergenceException {
         try (NDManager step = manager.newSubManager()) {
+            long t0 = System.nanoTime();
             Batches.Batch batch;
             try {
                 batch = loader.next(step);
             } catch (CancellationException e) {
                 throw new RunCancelledException();
             }
+            long t1 = System.nanoTime();
+            long hookStart;
+            long t2;
             float loss;
             long correct;
             try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
                 hook.beforeForward(step, globalStep); // inside the collector: masks are on the graph
+                hookStart = System.nanoTime();
                 NDArray logits = net.forward(ps, batch.images(), true);
                 NDArray lossArr = Losses.crossEntropy(logits, batch.labels());
                 gc.backward(lossArr);
                 loss = lossArr.getFloat();
                 correct = Losses.correct(logits, batch.labels());
+                t2 = System.nanoTime();
             }
             if (!Float.isFinite(loss)) {
                 throw new DivergenceException(String.format(
@@ -346,8 +368,11 @@ public final class TrainingLoop {
                 g.attach(step); // the gradient handle would otherwise live as long as the model
                 optimizer.update(p.getId(), w, g);
             }
+            long t3 = System.nanoTime();
             hook.afterUpdate(step, globalStep);
-            return new StepResult(loss, correct, batch.size());
+            long t4 = System.nanoTime();
+            return new StepResult(loss, correct, batch.size(), t1 - t0, t2 - hookStart, t3 - t2,
+                    (hookStart - t1) + (t4 - t3));
         }
     }
 }

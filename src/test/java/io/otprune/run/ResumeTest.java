@@ -183,7 +183,7 @@ public class ResumeTest {
 
     /** metrics.jsonl's events without clock and speed fields, and without the resumed run's "resumed" line. */
     static List<String> events(Path run) throws Exception {
-        Set<String> clock = Set.of("time", "seconds", "samplesPerSecond", "rssMiB");
+        Set<String> clock = Set.of("time", "seconds", "samplesPerSecond", "rssMiB", "split");
         List<String> out = new ArrayList<>();
         for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
             JsonObject o = JsonParser.parseString(line).getAsJsonObject();

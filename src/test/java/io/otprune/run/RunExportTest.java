@@ -19,12 +19,13 @@ class RunExportTest {
         Files.writeString(jsonl, String.join("\n",
                 "{\"type\":\"phase\",\"phase\":\"prune\",\"detail\":\"a, b\"}",
                 "{\"type\":\"epoch\",\"phase\":\"prune\",\"epoch\":1,\"testAccuracy\":0.9}",
-                "{\"type\":\"epoch\",\"phase\":\"finetune\",\"epoch\":1,\"testAccuracy\":0.91,\"rssMiB\":300}",
+                "{\"type\":\"epoch\",\"phase\":\"finetune\",\"epoch\":1,\"testAccuracy\":0.91,\"rssMiB\":300,"
+                        + "\"split\":{\"data\":1.5,\"method\":2}}",
                 "{\"type\":\"prune\",\"step\":3,\"tau\":[1.0]}") + "\n");
         Path csv = tmp.resolve("epochs.csv");
         RunExport.metricsCsv(jsonl, "epoch", csv);
-        assertThat(Files.readAllLines(csv)).containsExactly("type,phase,epoch,testAccuracy,rssMiB",
-                "epoch,prune,1,0.9,", "epoch,finetune,1,0.91,300");
+        assertThat(Files.readAllLines(csv)).containsExactly("type,phase,epoch,testAccuracy,rssMiB,split.data,split.method",
+                "epoch,prune,1,0.9,,,", "epoch,finetune,1,0.91,300,1.5,2");
         RunExport.metricsCsv(jsonl, "phase", csv);
         assertThat(Files.readAllLines(csv).get(1)).isEqualTo("phase,prune,\"a, b\"");
         RunExport.metricsCsv(jsonl, "prune", csv);

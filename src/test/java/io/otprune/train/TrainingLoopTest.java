@@ -79,6 +79,39 @@ class TrainingLoopTest {
     }
 
     @Test
+    void epochTimeSaysWhereTheSecondsWent() throws Exception {
+        // a hook that sleeps 20 ms after every update: its time is the method's, not the forward/backward pass's
+        List<RunEvent> events = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            Network n = new Network(Architectures.graph("lenet5", 1, 28, 28, 10));
+            n.initialize(m);
+            TrainConfig c = TrainConfig.builder().epochs(1).seed(1).build();
+            new TrainingLoop(n, m, smallTrain, smallTest, Normalization.of(smallTrain), c, events::add,
+                    new RunControl(), "prune").withHook(new TrainingLoop.StepHook() {
+                        @Override
+                        public void afterUpdate(NDManager step, int globalStep) {
+                            try {
+                                Thread.sleep(20);
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }
+                    }).run();
+        }
+        RunEvent.Epoch e = (RunEvent.Epoch) events.stream().filter(x -> x instanceof RunEvent.Epoch).findFirst()
+                .orElseThrow();
+        RunEvent.EpochTime t = e.split();
+        int steps = 2048 / 128;
+        assertThat(t.method()).isGreaterThanOrEqualTo(steps * 0.020);
+        assertThat(t.forwardBackward()).isPositive();
+        assertThat(t.update()).isPositive();
+        assertThat(t.evaluation()).isPositive();
+        assertThat(t.data()).isGreaterThanOrEqualTo(0);
+        assertThat(t.data() + t.forwardBackward() + t.update() + t.method() + t.evaluation())
+                .isLessThanOrEqualTo(e.seconds());
+    }
+
+    @Test
     void sameSeedSameRunOnCpu() throws Exception {
         List<RunEvent> a = train("mlp-300-100", 1, 3, new RunControl(), new ArrayList<>());
         List<RunEvent> b = train("mlp-300-100", 1, 3, new RunControl(), new ArrayList<>());
