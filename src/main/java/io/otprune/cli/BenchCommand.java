@@ -334,7 +334,9 @@ final class BenchCommand implements Runnable {
 
         @Option(names = "--rounds", defaultValue = "3", description = "Rounds: each measures every variant once "
                 + "(--steps steps after --warmup), in an order rotated by one per round; the medians are over all "
-                + "rounds' steps (default ${DEFAULT-VALUE}).")
+                + "rounds' steps, and the paired ratio is the median over rounds of each round's ratio to gmp. On a "
+                + "machine whose speed drifts, many short rounds (e.g. --steps 2 --warmup 1 --rounds 50) keep "
+                + "the compared variants close in time (default ${DEFAULT-VALUE}).")
         int rounds;
 
         @Option(names = "--out", defaultValue = "target/bench-overhead.json", description = "JSON output (default ${DEFAULT-VALUE}).")
@@ -361,7 +363,7 @@ final class BenchCommand implements Runnable {
             int traced = trace == null ? 0 : Train.TRACED_STEPS;
             ImageSet train = samples(ds.train(), (steps + warmup + traced) * batchSize);
             List<Map<String, Object>> rows = new ArrayList<>();
-            System.out.printf("%-10s %-26s %10s %8s%n", "model", "variant", "ms/step", "ratio");
+            System.out.printf("%-10s %-26s %10s %8s %12s%n", "model", "variant", "ms/step", "ratio", "÷ gmp paired");
             warmUp(models.get(0), train, norm);
             for (String id : models) {
                 Map<String, double[]> times = new LinkedHashMap<>();
@@ -384,8 +386,15 @@ final class BenchCommand implements Runnable {
                     }
                 }
                 double plain = median(times.get("plain"));
+                List<Double> gmp = roundMedians.get("gmp");
                 for (String variant : VARIANTS) {
                     double med = median(times.get(variant));
+                    // each round's median against gmp's in the same round, then the median of those: a machine
+                    // whose speed drifts over minutes moves both alike (§12, session 28)
+                    double[] paired = new double[rounds];
+                    for (int r = 0; r < rounds; r++) {
+                        paired[r] = roundMedians.get(variant).get(r) / gmp.get(r);
+                    }
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("model", id);
                     row.put("variant", variant);
@@ -394,8 +403,10 @@ final class BenchCommand implements Runnable {
                     row.put("measuredSteps", times.get(variant).length);
                     row.put("cpuThreads", io.otprune.train.EngineThreads.current());
                     row.put("roundMedians", roundMedians.get(variant)); // round r ran variant i in place (i − r) mod 5
+                    row.put("pairedRatioToGmp", median(paired));
                     rows.add(row);
-                    System.out.printf("%-10s %-26s %10.2f %8.3f%n", id, variant, med, med / plain);
+                    System.out.printf("%-10s %-26s %10.2f %8.3f %12.3f%n", id, variant, med, med / plain,
+                            median(paired));
                 }
             }
             writeJson(out, "overhead", Map.of("batchSize", batchSize, "granularity", granularity, "budget", budget,

@@ -194,6 +194,21 @@ class CliTest {
         // the DTP variant's own ops are in it: the soft mask's sigmoid and its backward
         assertThat(Files.readString(trace)).contains("aten::sigmoid").contains("SigmoidBackward0");
         assertThat(Files.readString(json)).contains("dtp (1 Sinkhorn iteration)").contains("dtp (τ fixed)");
+        // the paired ratio: per round the variant's median over gmp's in the same round, then their median
+        var results = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject()
+                .getAsJsonArray("results");
+        java.util.Map<String, double[]> rounds = new java.util.HashMap<>();
+        for (var e : results) {
+            var o = e.getAsJsonObject();
+            var rm = o.getAsJsonArray("roundMedians");
+            rounds.put(o.get("variant").getAsString(), new double[] {rm.get(0).getAsDouble(), rm.get(1).getAsDouble()});
+        }
+        for (var e : results) {
+            var o = e.getAsJsonObject();
+            double[] v = rounds.get(o.get("variant").getAsString()), g = rounds.get("gmp");
+            assertThat(o.get("pairedRatioToGmp").getAsDouble())
+                    .isCloseTo((v[0] / g[0] + v[1] / g[1]) / 2, org.assertj.core.data.Offset.offset(1e-9));
+        }
         Result two = run("bench", "overhead", "--model", "mlp-300-100,lenet5", "--trace", trace.toString());
         assertThat(two.code()).isEqualTo(2);
         assertThat(two.err()).contains("one --model");
