@@ -4,7 +4,8 @@
 # accuracy tables, the full Fashion-MNIST (sudo apt-get install dataset-fashion-mnist).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-J="java -jar ${OTPRUNE_JAR:-target/otprune.jar}"
+# the serial collector, as the product's launchers use (docs/benchmarks.md §12, session 28)
+J="java -XX:+UseSerialGC -jar ${OTPRUNE_JAR:-target/otprune.jar}"
 R=docs/results
 mkdir -p $R
 step="${1:-all}"

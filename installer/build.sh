@@ -36,7 +36,7 @@ cp -r sample-models "$OUT/input/sample-models"
 "$JP" --type app-image --name otprune-workbench --app-version "$VERSION" \
   --input "$OUT/input" --main-jar otprune.jar --main-class io.otprune.ui.Workbench \
   --runtime-image "$OUT/runtime" --icon assets/icon.png \
-  --java-options '-Dotprune.samples=$APPDIR/sample-models' --java-options '-XX:TieredStopAtLevel=1' \
+  --java-options '-Dotprune.samples=$APPDIR/sample-models' --java-options '-XX:TieredStopAtLevel=1' --java-options '-XX:+UseSerialGC' \
   --add-launcher otprune=installer/otprune-cli.properties \
   --description "OTPrune Workbench: neural-network pruning by optimal transport" --vendor "OTPrune Workbench" \
   --dest "$OUT"

@@ -36,6 +36,9 @@ def main(paths):
                 if e.get('type') != 'epoch':
                     continue
                 split = e.get('split')
+                if split is None and isinstance(e.get('time'), dict):
+                    # dtp-cost/resnet20-flops-1plus1-zen5-split/pair1-*: written by a build that named it "time"
+                    split = e['time']
                 cells = ['%.1f' % split[k] for k in PARTS] if split else [''] * len(PARTS)
                 other = e['seconds'] - sum(split[k] for k in PARTS) if split else None
                 print('| %s | %s | %d | %.1f | %s | %s |' % (os.path.basename(run), e['phase'], e['epoch'],

@@ -76,8 +76,21 @@ public final class Main implements Runnable {
                 "native libraries: " + Versions.nativeCache() + " (set DJL_CACHE_DIR to move them)",
                 "CPU convolution check: " + io.otprune.model.ConvolutionGuard.summary(),
                 "host allocator: " + io.otprune.train.HostAllocator.apply(),
-                "subnormal floats: " + io.otprune.train.Denormals.flushOnThisThread()
+                "subnormal floats: " + io.otprune.train.Denormals.flushOnThisThread(),
+                "garbage collector: " + collector()
             };
+        }
+
+        /**
+         * The JVM's collectors, and where G1 is one of them the option the launchers use instead: with G1 a DTP
+         * prune epoch of resnet20 ran 2.2x as long on two cores (docs/benchmarks.md §12, session 28).
+         */
+        static String collector() {
+            java.util.List<String> names = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()
+                    .stream().map(java.lang.management.GarbageCollectorMXBean::getName).toList();
+            String all = String.join(", ", names);
+            return names.stream().anyMatch(n -> n.startsWith("G1"))
+                    ? all + " (the launchers use -XX:+UseSerialGC: long runs were faster with it)" : all;
         }
     }
 

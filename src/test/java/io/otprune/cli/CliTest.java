@@ -39,6 +39,10 @@ class CliTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("otprune").contains("DJL 0.35.1").contains("PyTorch 2.7.1").contains("Java 17")
                 .contains("CPU: ");
+        // the collector this JVM runs, by the names the JVM gives it (the surefire JVM runs the default one)
+        String collectors = String.join(", ", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()
+                .stream().map(java.lang.management.GarbageCollectorMXBean::getName).toList());
+        assertThat(r.out()).contains("garbage collector: " + collectors);
     }
 
     @Test
