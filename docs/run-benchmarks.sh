@@ -157,7 +157,7 @@ if [[ $step == all || $step == gui ]]; then
   # (GUI_DATA), so that epochs last long enough (~25 s) for a steady ratio: on the 10k subset they last 3-4 s and
   # the ratio varied 0.66-0.98 between identical runs (JIT warm-up of the window's code weighs in).
   G=${GUI_OUT:-$R/gui}; rm -rf $G; mkdir -p $G
-  xvfb-run -a -s "-screen 0 1600x1000x24" java ${GUI_JAVA_OPTS:--XX:TieredStopAtLevel=1} -Dotprune.noPrefs=true -Dotprune.autostart=true \
+  xvfb-run -a -s "-screen 0 1600x1000x24" java ${GUI_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC} -Dotprune.noPrefs=true -Dotprune.autostart=true \
     -Dotprune.data=${GUI_DATA:-fashion-mnist} \
     -Dotprune.runs=$G/window-runs -Dotprune.perf=$G/window-perf.json -Dotprune.perf.exit=true \
     -cp "target/classes:target/lib/*" io.otprune.ui.Workbench > $G/window.log 2>&1

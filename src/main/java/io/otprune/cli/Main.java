@@ -82,8 +82,8 @@ public final class Main implements Runnable {
         }
 
         /**
-         * The JVM's collectors, and where G1 is one of them the option the launchers use instead: with G1 a DTP
-         * prune epoch of resnet20 ran 2.1-2.7x as long on two cores (docs/benchmarks.md §12, session 28).
+         * The JVM's collectors, and where G1 is one of them the option the launchers use instead
+         * (docs/benchmarks.md §12, session 28).
          */
         static String collector() {
             java.util.List<String> names = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()
