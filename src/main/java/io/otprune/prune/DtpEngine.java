@@ -65,11 +65,19 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
      */
     private final NDArray[] boost;
     private final float[][] boostHost;
+    /** The scores' per-step work on the host ({@link HostScoreStep#suits}), or null: on tensors. */
+    private final HostScoreStep host;
     private int stepsSinceStats;
     private double lastSharpness = Double.NaN;
 
     public DtpEngine(PruneUnits units, List<Problem> problems, PruneConfig config, NDManager manager,
             int totalSteps, Consumer<RunEvent> events) {
+        this(units, problems, config, manager, totalSteps, events, HostScoreStep.suits(manager, units.sets()));
+    }
+
+    /** {@code onHost}: the scores' per-step work on the host ({@link HostScoreStep}); tests compare both paths. */
+    DtpEngine(PruneUnits units, List<Problem> problems, PruneConfig config, NDManager manager,
+            int totalSteps, Consumer<RunEvent> events, boolean onHost) {
         this.units = units;
         this.manager = manager;
         this.sets = units.sets();
@@ -93,7 +101,8 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
         for (int j = 0; j < sets.size(); j++) {
             UnitSet u = sets.get(j);
             scores[j] = manager.create(init[j], u.shape());
-            scores[j].setRequiresGradient(true);
+            // on the host path the masks are the graph's leaves and the scores' gradient is formed on the host
+            scores[j].setRequiresGradient(!onHost);
             scoreIds[j] = "score:" + u.name();
             double[] c = problems.get(problemOfSet[j]).costs(indexIn(problems.get(problemOfSet[j]), j));
             boolean uniform = Arrays.stream(c).allMatch(v -> v == c[0]);
@@ -117,6 +126,7 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
         scoreOptimizer = config.scoreStep() == PruneConfig.ScoreStep.SET
                 ? ResumableOptimizer.adamSharedSecondMoment(Tracker.fixed((float) config.scoreLearningRate()))
                 : ResumableOptimizer.adam(Tracker.fixed((float) config.scoreLearningRate()), 0f);
+        host = onHost ? new HostScoreStep(sets, problems, scores, costs, uniformCost, manager) : null;
         floorUnits = Selection.floorUnits(sets, config);
         boost = new NDArray[sets.size()];
         boostHost = new float[sets.size()][];
@@ -172,18 +182,32 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
 
     /** The soft mask of set j, created in {@code manager}; with gradients to the scores when grad mode is on. */
     private NDArray softMask(NDManager manager, int j) {
-        NDArray invEps = manager.full(new Shape(), (float) (1.0 / temperature.value()));
+        if (host != null) {
+            return host.mask(manager, j, problems.get(problemOfSet[j]).tau, inverseEpsilon(), boostHost[j]);
+        }
+        NDArray invEps = manager.full(new Shape(), inverseEpsilon());
         // engine-owned constants only on the autograd path (engine trap 1); step-owned first operand (engine trap 2)
         return ai.djl.nn.Activation.sigmoid(centred(manager, j).mul(invEps));
     }
 
-    /** The soft masks {@link #beforeForward} installs, created in {@code step} (for tests of their gradients). */
+    /**
+     * The soft masks {@link #beforeForward} installs, created in {@code step}: functions of the scores on the graph,
+     * or on the host path the graph's leaves (computed from the scores, which then need no gradient of their own).
+     */
     NDArray[] softMasks(NDManager step) {
         NDArray[] out = new NDArray[sets.size()];
         for (int j = 0; j < sets.size(); j++) {
             out[j] = softMask(step, j);
+            if (host != null) {
+                out[j].setRequiresGradient(true);
+            }
         }
         return out;
+    }
+
+    /** 1/ε as the soft mask uses it (a float). */
+    private float inverseEpsilon() {
+        return (float) (1.0 / temperature.value());
     }
 
     /**
@@ -192,6 +216,14 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
      * dependence on the scores added when it is {@link PruneConfig.TauGradient#IMPLICIT implicit}.
      */
     NDArray[] scoreGradients(NDManager step, NDArray[] masks) {
+        if (host != null) {
+            host.gradients(masks, inverseEpsilon(), implicitTau(), false, boostHost);
+            NDArray[] g = new NDArray[sets.size()];
+            for (int j = 0; j < sets.size(); j++) {
+                g[j] = step.create(host.gradient(j), sets.get(j).shape());
+            }
+            return g;
+        }
         return scoreGradients(step, implicitTau() ? slope(step, masks) : null);
     }
 
@@ -376,19 +408,10 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
 
     @Override
     public void afterUpdate(NDManager step, int globalStep) {
-        Slope slope = implicitTau() ? slope(step, masks) : null;
-        NDArray[] g = scoreGradients(step, slope);
-        NDArray[] before = slope == null ? null : slopeWeightedScores(slope);
-        for (int j = 0; j < sets.size(); j++) {
-            scoreOptimizer.update(scoreIds[j], scores[j], g[j]);
-        }
-        if (slope != null) {
-            followScores(before, slopeWeightedScores(slope), slope);
-        }
         int done = globalStep + 1;
         stepsSinceStats++;
         boolean stats = done % statsInterval == 0 || done == totalSteps;
-        double[][] sums = reduce(step, masks, stats);
+        double[][] sums = host != null ? hostUpdate(stats) : tensorUpdate(step, stats);
         // one Sinkhorn iteration per problem (or a converged solve for the ablation)
         if (config.sinkhornIterations() == 0) {
             solveConverged();
@@ -426,6 +449,38 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
         if (done % histogramInterval == 0 || done == totalSteps) {
             emitHistograms(done);
         }
+    }
+
+    /** The scores' step on tensors; returns {@link #reduce}'s sums of this step's masks. */
+    private double[][] tensorUpdate(NDManager step, boolean stats) {
+        Slope slope = implicitTau() ? slope(step, masks) : null;
+        NDArray[] g = scoreGradients(step, slope);
+        NDArray[] before = slope == null ? null : slopeWeightedScores(slope);
+        for (int j = 0; j < sets.size(); j++) {
+            scoreOptimizer.update(scoreIds[j], scores[j], g[j]);
+        }
+        if (slope != null) {
+            followScores(before, slopeWeightedScores(slope), slope);
+        }
+        return reduce(step, masks, stats);
+    }
+
+    /** The same step on the host ({@link HostScoreStep}): gradient, correction, Adam, τ's predictor, the sums. */
+    private double[][] hostUpdate(boolean stats) {
+        double[] slopeTotal = host.gradients(masks, inverseEpsilon(), implicitTau(), stats, boostHost);
+        double[] moved = host.update(scoreOptimizer, scoreIds, stats);
+        if (implicitTau()) {
+            for (int q = 0; q < problems.size(); q++) {
+                if ((float) slopeTotal[q] > 0) {
+                    problems.get(q).tau += moved[q] / slopeTotal[q];
+                }
+            }
+        }
+        double[] tauOfSet = new double[sets.size()];
+        for (int j = 0; j < sets.size(); j++) {
+            tauOfSet[j] = problems.get(problemOfSet[j]).tau;
+        }
+        return host.sums(stats, tauOfSet);
     }
 
     /**
@@ -694,7 +749,10 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
             }
             scores[j].close();
             scores[j] = s;
-            scores[j].setRequiresGradient(true);
+            scores[j].setRequiresGradient(host == null);
+        }
+        if (host != null) {
+            host.reload(scores);
         }
         java.util.Map<String, String> ids = new java.util.LinkedHashMap<>();
         for (String id : scoreIds) {
@@ -730,6 +788,9 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
     /** Releases the score tensors. */
     public void close() {
         scoreOptimizer.close();
+        if (host != null) {
+            host.close();
+        }
         for (NDArray s : scores) {
             s.close();
         }

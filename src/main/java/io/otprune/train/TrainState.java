@@ -127,6 +127,16 @@ public final class TrainState {
         return this;
     }
 
+    /** A host float array under {@code key}, stored with {@code shape} (its size must match). */
+    public TrainState put(String key, float[] v, Shape shape) {
+        if (v.length != shape.size()) {
+            throw new IllegalArgumentException(key + ": " + v.length + " values for shape " + shape);
+        }
+        floats.put(key, v.clone());
+        shapes.put(key, shape);
+        return this;
+    }
+
     public TrainState put(String key, boolean[] keep) {
         float[] v = new float[keep.length];
         for (int i = 0; i < v.length; i++) {

@@ -39,6 +39,11 @@ class DtpEngineTest {
             double sharpness, List<UnitSet> sets) {}
 
     static Outcome prune(String arch, PruneConfig pc, int epochs) throws Exception {
+        return prune(arch, pc, epochs, null);
+    }
+
+    /** {@code onHost}: the engine's score path (null: as the engine chooses, {@link HostScoreStep#suits}). */
+    static Outcome prune(String arch, PruneConfig pc, int epochs, Boolean onHost) throws Exception {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Engine.getInstance().setRandomSeed(1);
             Network net = new Network(Architectures.graph(arch, 1, 28, 28, 10));
@@ -52,7 +57,8 @@ class DtpEngineTest {
             List<Problem> problems = Problems.build(sets, pc.budget(), pc.scope(), pc.keptFraction());
             List<RunEvent> events = new ArrayList<>();
             int steps = epochs * 12;
-            DtpEngine engine = new DtpEngine(units, problems, pc, m, steps, events::add);
+            DtpEngine engine = onHost == null ? new DtpEngine(units, problems, pc, m, steps, events::add)
+                    : new DtpEngine(units, problems, pc, m, steps, events::add, onHost);
             float[][] before = new float[sets.size()][];
             for (int j = 0; j < sets.size(); j++) {
                 before[j] = DtpEngine.initialScores(sets, problems, problemIndex(problems, sets.size()))[j];
@@ -107,6 +113,49 @@ class DtpEngineTest {
         }
         assertThat(kept).isEqualTo(Math.round(0.1 * units));
         assertThat(o.events()).anyMatch(e -> e instanceof RunEvent.Histogram);
+    }
+
+    /**
+     * The host path ({@link HostScoreStep}, what a CPU run of a network's weights uses) computes what the tensor path
+     * computes, rounded in another order: the same run on both ends with nearly the same scores and the same kept
+     * weights, through every part of the step (τ implicit and its predictor, Adam, the floors' boost, the
+     * statistics that drive the temperature, a FLOP budget's unequal costs). With the default per-score steps; a
+     * shared second moment (--score-step set, the channels' default) moves each score in proportion to its
+     * gradient and amplifies rounding within a few steps on both paths alike, so its host step is checked where it
+     * is exact (ResumableOptimizerTest), and its gradients here in {@link #implicitTauGradientRemovesTheBudgetsGradient}.
+     */
+    @Test
+    void hostStepComputesWhatTheTensorStepComputes() throws Exception {
+        for (PruneConfig pc : List.of(
+                PruneConfig.defaults(PruneConfig.Method.DTP, PruneConfig.Granularity.UNSTRUCTURED, 0.9)
+                        .toBuilder().minKept(java.util.Map.of("fc2", 0.3)).build(),
+                PruneConfig.builder().budget(PruneConfig.Budget.FLOPS).sparsity(0.8).build())) {
+            Outcome host = prune("lenet5", pc, 2, true);
+            Outcome tensor = prune("lenet5", pc, 2, false);
+            long units = 0, differ = 0, far = 0;
+            for (int j = 0; j < host.sets().size(); j++) {
+                for (int i = 0; i < host.keep()[j].length; i++) {
+                    units++;
+                    differ += host.keep()[j][i] != tensor.keep()[j][i] ? 1 : 0;
+                    far += Math.abs(host.scoresAfter()[j][i] - tensor.scoresAfter()[j][i]) > 1e-3 ? 1 : 0;
+                }
+            }
+            assertThat(units).isGreaterThan(60_000);
+            // rounding moves a score only where its gradient's sign is a matter of rounding (a saturated mask)
+            assertThat(far).as("scores more than 1e-3 apart").isLessThan(units / 1000);
+            assertThat(differ).as("units kept by one path only").isLessThan(units / 1000);
+            List<RunEvent.Prune> h = progress(host), t = progress(tensor);
+            assertThat(h).hasSameSizeAs(t);
+            for (int k = 0; k < h.size(); k++) {
+                assertThat(h.get(k).epsilon()).isCloseTo(t.get(k).epsilon(), within(1e-4 * t.get(k).epsilon()));
+                assertThat(h.get(k).softKept()).isCloseTo(t.get(k).softKept(), within(1e-4));
+                assertThat(h.get(k).sharpness()).isCloseTo(t.get(k).sharpness(), within(1e-3));
+            }
+        }
+    }
+
+    private static List<RunEvent.Prune> progress(Outcome o) {
+        return o.events().stream().filter(e -> e instanceof RunEvent.Prune).map(e -> (RunEvent.Prune) e).toList();
     }
 
     @Test
@@ -169,23 +218,26 @@ class DtpEngineTest {
     void implicitTauGradientRemovesTheBudgetsGradient() throws Exception {
         for (PruneConfig.Builder b : List.of(PruneConfig.builder().sparsity(0.8), PruneConfig.builder().sparsity(0.8)
                 .granularity(PruneConfig.Granularity.STRUCTURED).budget(PruneConfig.Budget.FLOPS))) {
-            String gran = PruneConfig.word(b.build().granularity());
-            double fixed = largestBudgetGradient(b.tauGradient(PruneConfig.TauGradient.FIXED).build());
-            double implicit = largestBudgetGradient(b.tauGradient(PruneConfig.TauGradient.IMPLICIT).build());
-            assertThat(fixed).as("%s, τ fixed", gran).isGreaterThan(0.1);
-            assertThat(implicit).as("%s, τ implicit", gran).isLessThan(1e-5 * fixed);
+            for (boolean onHost : new boolean[] {false, true}) {
+                String gran = PruneConfig.word(b.build().granularity()) + (onHost ? " on the host" : " on tensors");
+                double fixed = largestBudgetGradient(b.tauGradient(PruneConfig.TauGradient.FIXED).build(), onHost);
+                double implicit = largestBudgetGradient(b.tauGradient(PruneConfig.TauGradient.IMPLICIT).build(),
+                        onHost);
+                assertThat(fixed).as("%s, τ fixed", gran).isGreaterThan(0.1);
+                assertThat(implicit).as("%s, τ implicit", gran).isLessThan(1e-5 * fixed);
+            }
         }
     }
 
     /** The largest |∂(Σ c·m)/∂s| over the scores of a fresh mlp-300-100, c each unit's cost in the budget. */
-    private static double largestBudgetGradient(PruneConfig pc) throws Exception {
+    private static double largestBudgetGradient(PruneConfig pc, boolean onHost) throws Exception {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Engine.getInstance().setRandomSeed(1);
             Network net = new Network(Architectures.graph("mlp-300-100", 1, 28, 28, 10));
             net.initialize(m);
             PruneUnits units = PruneUnits.of(net, pc.granularity());
             List<Problem> problems = Problems.build(units.sets(), pc.budget(), pc.scope(), pc.keptFraction());
-            DtpEngine engine = new DtpEngine(units, problems, pc, m, 10, e -> {});
+            DtpEngine engine = new DtpEngine(units, problems, pc, m, 10, e -> {}, onHost);
             double largest = 0;
             try (NDManager step = m.newSubManager()) {
                 NDArray[] masks;
