@@ -58,14 +58,18 @@ def shown(s, best):
 
 def cells():
     """(label, model, sparsity, {method: folder}, where the raw runs are)."""
-    weights = ('dtp', 'gmp', 'magnitude')
+    # dtp's weight runs since session 29 take the score step on the host (prune/HostScoreStep: the same arithmetic,
+    # rounded in another order), rerun on the Zen 5 into their own folders; gmp and magnitude do not use it
     for sp in ('0.95', '0.98', '0.99'):
         # 0.95 ran under the convolution guard on the Zen 5 (session 18); 0.98 and 0.99 on the Intel Xeon (session 19)
         folder = 'unstructured-guarded' if sp == '0.95' else 'unstructured-intel'
-        yield f'lenet5 weights {sp}', 'lenet5', sp, dict.fromkeys(weights, folder), f'`{folder}/`'
+        folders = {'dtp': 'unstructured-host-step-lenet5', 'gmp': folder, 'magnitude': folder}
+        yield f'lenet5 weights {sp}', 'lenet5', sp, folders, f'`unstructured-host-step-lenet5/` (dtp), `{folder}/`'
     for sp in ('0.95', '0.98', '0.99'):
         folder = 'unstructured-mlp-one-thread'
-        yield f'mlp-300-100 weights {sp}', 'mlp-300-100', sp, dict.fromkeys(weights, folder), f'`{folder}/`'
+        folders = {'dtp': 'unstructured-host-step-mlp-300-100', 'gmp': folder, 'magnitude': folder}
+        yield (f'mlp-300-100 weights {sp}', 'mlp-300-100', sp, folders,
+               f'`unstructured-host-step-mlp-300-100/` (dtp), `{folder}/`')
     for model in ('vgg-small', 'resnet20'):
         for budget, word, sparsities in (('params', 'params', ('0.7', '0.8', '0.9')), ('flops', 'FLOPs', ('0.5', '0.7'))):
             for sp in sparsities:
