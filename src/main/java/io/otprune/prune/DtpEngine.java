@@ -172,6 +172,11 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
         return mag;
     }
 
+    /** Whether the scores' per-step work runs on the host ({@link HostScoreStep}) rather than on tensors. */
+    public boolean scoreStepOnHost() {
+        return host != null;
+    }
+
     public double epsilon() {
         return temperature.value();
     }

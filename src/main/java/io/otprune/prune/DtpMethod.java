@@ -16,13 +16,15 @@ final class DtpMethod implements PruneMethod {
     @Override
     public Outcome prune(Context ctx) throws RunCancelledException, DivergenceException {
         PruneConfig pc = ctx.config();
-        ctx.events().accept(new RunEvent.Phase("prune", String.format(
-                "DTP, %d unit sets, %d transport problem(s), target sparsity %.4f (%s, %s), ε₀ %.3g, %s",
-                ctx.units().sets().size(), ctx.problems().size(), pc.sparsity(), PruneConfig.word(pc.budget()),
-                PruneConfig.word(pc.scope()), pc.initialEpsilon(), PruneConfig.word(pc.temperature()))));
         DtpEngine engine = new DtpEngine(ctx.units(), ctx.problems(), pc, ctx.manager(), ctx.pruneSteps(),
                 ctx.events());
         try {
+            ctx.events().accept(new RunEvent.Phase("prune", String.format(
+                    "DTP, %d unit sets, %d transport problem(s), target sparsity %.4f (%s, %s), ε₀ %.3g, %s, "
+                            + "score step %s",
+                    ctx.units().sets().size(), ctx.problems().size(), pc.sparsity(), PruneConfig.word(pc.budget()),
+                    PruneConfig.word(pc.scope()), pc.initialEpsilon(), PruneConfig.word(pc.temperature()),
+                    engine.scoreStepOnHost() ? "on the host" : "on tensors")));
             if (ctx.pruneEpochs() > 0) {
                 ctx.train(ctx.pruneEpochs(), engine);
             }

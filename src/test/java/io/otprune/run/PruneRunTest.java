@@ -124,6 +124,9 @@ class PruneRunTest {
         assertThat(s.hardeningGap()).isEqualTo(s.accuracyAfterHardening() - s.accuracyBeforeHardening());
         assertThat(Math.abs(s.hardeningGap())).isLessThan(0.05);
         assertThat(s.finalAccuracy()).isEqualTo(s.accuracyAfterHardening()); // no fine-tune epochs
+        // on the CPU the mlp's 266,200 weights take DTP's score step on the host, and the run says so
+        assertThat(events).filteredOn(e -> e instanceof RunEvent.Phase p && p.phase().equals("prune"))
+                .extracting(e -> ((RunEvent.Phase) e).detail()).anyMatch(t -> t.endsWith("score step on the host"));
         // the mlp is a small network: the run says it trained on one CPU thread (EngineThreads)
         if (System.getenv("OMP_NUM_THREADS") == null && System.getProperty("ai.djl.pytorch.num_threads") == null) {
             assertThat(events).filteredOn(e -> e instanceof RunEvent.Message)
