@@ -475,6 +475,7 @@ public final class DtpEngine implements TrainingLoop.StepHook, TrainingLoop.Resu
         double[] slopeTotal = host.gradients(masks, inverseEpsilon(), implicitTau(), stats, boostHost);
         double[] moved = host.update(scoreOptimizer, scoreIds, stats);
         if (implicitTau()) {
+            // followScores' predictor, from sums the host took in double (the tensor path's are float32 tensors)
             for (int q = 0; q < problems.size(); q++) {
                 if ((float) slopeTotal[q] > 0) {
                     problems.get(q).tau += moved[q] / slopeTotal[q];
