@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; each writes its figures as JSON.",
         subcommands = {BenchCommand.Train.class, BenchCommand.Ot.class, BenchCommand.Overhead.class,
-                BenchCommand.LatencyCmd.class, BenchOnnxCommand.class, FuzzCommand.class})
+                BenchCommand.LatencyCmd.class, BenchOnnxCommand.class, BenchMaskCommand.class, FuzzCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -181,6 +181,22 @@ class CliTest {
     }
 
     @Test
+    void benchMaskProductMeasuresEveryVariantInEveryRound() throws Exception {
+        Path json = tmp.resolve("mask.json");
+        Result r = run("bench", "mask-product", "--steps", "2", "--warmup", "1", "--batch-size", "16", "--rounds",
+                "2", "--out", json.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        String doc = Files.readString(json);
+        for (String v : BenchMaskCommand.VARIANTS) {
+            // a leaf variant whose mask had no gradient would have failed reading it; each ran in both rounds
+            assertThat(doc).containsPattern("\"variant\"\\s*:\\s*\"" + java.util.regex.Pattern.quote(v) + "\"");
+        }
+        assertThat(doc.split("\"roundMedians\"", -1)).hasSize(BenchMaskCommand.VARIANTS.length + 1);
+        assertThat(r.out()).contains("σ mask leaf");
+        assertThat(run("bench", "mask-product", "--rounds", "0").code()).isEqualTo(2);
+    }
+
+    @Test
     void benchOverheadTracesTheDtpSteps() throws Exception {
         Path json = tmp.resolve("overhead.json");
         Path trace = tmp.resolve("trace/dtp.json");
