@@ -146,12 +146,13 @@ final class BenchMaskCommand implements Callable<Integer> {
         public void beforeForward(NDManager step, int globalStep) {
             for (int j = 0; j < sets.size(); j++) {
                 NDArray mask = switch (variant) {
-                    case "fixed mask" -> fixed[j];
+                    case "fixed mask" -> fixed[j].stopGradient(); // a handle on the same memory: no copy
                     case "mask leaf" -> fixed[j].duplicate();
                     default -> ai.djl.nn.Activation.sigmoid(argument[j]);
                 };
-                if (mask != fixed[j]) {
-                    mask.attach(step); // made from the run's arrays: the step's, freed with it (engine trap 2)
+                // the step's, so that the product with the weights is too and is freed with it (engine trap 2)
+                mask.attach(step);
+                if (!variant.equals("fixed mask")) {
                     mask.setRequiresGradient(true);
                 }
                 current[j] = mask;
