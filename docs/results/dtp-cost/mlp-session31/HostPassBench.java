@@ -87,6 +87,8 @@ public class HostPassBench {
         out[2] = sumLanes(m, accM);
     }
 
+    // fused and fusedDirect repeat one loop body on purpose: as one method with a flag choosing the source, the JIT
+    // compiled both variants worse in some runs, so each gets its own method and its own compilation
     static void fused(float invEps) {
         maskView.get(0, m);
         gradView.get(0, gm);
